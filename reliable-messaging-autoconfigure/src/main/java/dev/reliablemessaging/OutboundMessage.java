@@ -1,0 +1,240 @@
+package dev.reliablemessaging;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.topic.TopicValidator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A message to publish through {@link OutboxPublisher}. Built with {@link #builder(String)}; the builder checks
+ * every field against what RocketMQ accepts, so a bad message fails where it is built.
+ */
+public final class OutboundMessage {
+
+	static final int MAX_TOPIC_LENGTH = 127;
+
+	static final int MAX_TAG_LENGTH = 127;
+
+	static final int MAX_KEY_LENGTH = 255;
+
+	static final int MAX_HEADER_NAME_LENGTH = 64;
+
+	static final int MAX_HEADER_VALUE_LENGTH = 4096;
+
+	/** Prefix of the user properties that this starter sets itself. */
+	static final String RESERVED_HEADER_PREFIX = "RM_";
+
+	private static final Pattern TOPIC = Pattern.compile("[%|a-zA-Z0-9_-]+");
+
+	private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+	private final String topic;
+
+	private final @Nullable String tag;
+
+	private final @Nullable String key;
+
+	private final @Nullable String orderingKey;
+
+	private final Map<String, String> headers;
+
+	private final Duration deliverAfter;
+
+	private final Object payload;
+
+	private OutboundMessage(Builder builder) {
+		this.topic = builder.topic;
+		this.tag = builder.tag;
+		this.key = builder.key;
+		this.orderingKey = builder.orderingKey;
+		this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+		this.deliverAfter = builder.deliverAfter;
+		this.payload = Objects.requireNonNull(builder.payload,
+				() -> "payload of a message to topic '" + builder.topic + "' must not be null");
+	}
+
+	/**
+	 * Starts a message to the given topic.
+	 * @param topic a RocketMQ topic name: letters, digits, {@code _}, {@code -}, {@code %}, {@code |}, at most 127
+	 * characters, not a system topic
+	 * @return a builder
+	 */
+	public static Builder builder(String topic) {
+		return new Builder(checkTopic(topic));
+	}
+
+	public String topic() {
+		return this.topic;
+	}
+
+	public @Nullable String tag() {
+		return this.tag;
+	}
+
+	public @Nullable String key() {
+		return this.key;
+	}
+
+	public @Nullable String orderingKey() {
+		return this.orderingKey;
+	}
+
+	public Map<String, String> headers() {
+		return this.headers;
+	}
+
+	public Duration deliverAfter() {
+		return this.deliverAfter;
+	}
+
+	public Object payload() {
+		return this.payload;
+	}
+
+	@Override
+	public String toString() {
+		return "OutboundMessage[topic=" + this.topic + ", tag=" + this.tag + ", key=" + this.key + ", orderingKey="
+				+ this.orderingKey + ", headers=" + this.headers.keySet() + "]";
+	}
+
+	static String checkTopic(@Nullable String topic) {
+		if (topic == null || topic.isBlank()) {
+			throw new IllegalArgumentException("topic must not be empty");
+		}
+		if (topic.length() > MAX_TOPIC_LENGTH) {
+			throw new IllegalArgumentException(
+					"topic '" + topic + "' is " + topic.length() + " characters long; the limit is " + MAX_TOPIC_LENGTH);
+		}
+		if (!TOPIC.matcher(topic).matches()) {
+			throw new IllegalArgumentException("topic '" + topic
+					+ "' may only contain letters, digits, '_', '-', '%' and '|' (RocketMQ refuses other characters)");
+		}
+		if (TopicValidator.isSystemTopic(topic) || TopicValidator.isNotAllowedSendTopic(topic)) {
+			throw new IllegalArgumentException("topic '" + topic + "' is a RocketMQ system topic");
+		}
+		return topic;
+	}
+
+	/**
+	 * Builds an {@link OutboundMessage}. Each setter checks its argument and throws
+	 * {@link IllegalArgumentException} naming the field when RocketMQ would refuse or mangle it.
+	 */
+	public static final class Builder {
+
+		private final String topic;
+
+		private @Nullable String tag;
+
+		private @Nullable String key;
+
+		private @Nullable String orderingKey;
+
+		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		private Duration deliverAfter = Duration.ZERO;
+
+		private @Nullable Object payload;
+
+		private Builder(String topic) {
+			this.topic = topic;
+		}
+
+		/** The RocketMQ tag; {@code null} or empty for none. It may not contain {@code ||} or be {@code *}. */
+		public Builder tag(@Nullable String tag) {
+			if (tag == null || tag.isEmpty()) {
+				this.tag = null;
+				return this;
+			}
+			if (tag.contains("||") || tag.equals("*") || tag.isBlank() || tag.length() > MAX_TAG_LENGTH) {
+				throw new IllegalArgumentException("tag '" + tag + "' of a message to topic '" + this.topic
+						+ "' is not a usable RocketMQ tag: it must be at most " + MAX_TAG_LENGTH
+						+ " characters, not blank, not '*', and must not contain '||'");
+			}
+			this.tag = tag;
+			return this;
+		}
+
+		/**
+		 * The business key, sent in RocketMQ's {@code KEYS} with the message id; {@code null} or empty for none. It
+		 * may not contain white space, which RocketMQ uses to separate keys.
+		 */
+		public Builder key(@Nullable String key) {
+			this.key = checkKey("key", key);
+			return this;
+		}
+
+		/**
+		 * The ordering key; {@code null} or empty for unordered. Messages with the same ordering key go to the same
+		 * queue in publishing order.
+		 */
+		public Builder orderingKey(@Nullable String orderingKey) {
+			this.orderingKey = checkKey("orderingKey", orderingKey);
+			return this;
+		}
+
+		/** A header, sent as a RocketMQ user property. */
+		public Builder header(String name, String value) {
+			if (name == null || !HEADER_NAME.matcher(name).matches() || name.length() > MAX_HEADER_NAME_LENGTH) {
+				throw new IllegalArgumentException("header name '" + name + "' of a message to topic '" + this.topic
+						+ "' must be 1 to " + MAX_HEADER_NAME_LENGTH + " letters, digits, '_', '.' or '-'");
+			}
+			if (name.startsWith(RESERVED_HEADER_PREFIX) || MessageConst.STRING_HASH_SET.contains(name)) {
+				throw new IllegalArgumentException("header name '" + name + "' of a message to topic '" + this.topic
+						+ "' is reserved (RocketMQ system properties and names starting with '"
+						+ RESERVED_HEADER_PREFIX + "')");
+			}
+			if (value == null || value.length() > MAX_HEADER_VALUE_LENGTH) {
+				throw new IllegalArgumentException("header '" + name + "' of a message to topic '" + this.topic
+						+ "' must have a value of at most " + MAX_HEADER_VALUE_LENGTH + " characters");
+			}
+			this.headers.put(name, value);
+			return this;
+		}
+
+		/** Holds the message in the outbox until this much time has passed after the commit. */
+		public Builder deliverAfter(Duration delay) {
+			if (delay == null || delay.isNegative()) {
+				throw new IllegalArgumentException(
+						"deliverAfter of a message to topic '" + this.topic + "' must be zero or positive");
+			}
+			this.deliverAfter = delay;
+			return this;
+		}
+
+		/** The payload: a {@code byte[]}, a {@code String} or an object serialized to JSON. Required. */
+		public Builder payload(Object payload) {
+			if (payload == null) {
+				throw new IllegalArgumentException("payload of a message to topic '" + this.topic + "' must not be null");
+			}
+			this.payload = payload;
+			return this;
+		}
+
+		public OutboundMessage build() {
+			if (this.payload == null) {
+				throw new IllegalArgumentException("payload of a message to topic '" + this.topic + "' is not set");
+			}
+			return new OutboundMessage(this);
+		}
+
+		private @Nullable String checkKey(String field, @Nullable String value) {
+			if (value == null || value.isEmpty()) {
+				return null;
+			}
+			if (value.length() > MAX_KEY_LENGTH || value.chars().anyMatch(Character::isWhitespace)) {
+				throw new IllegalArgumentException(field + " '" + value + "' of a message to topic '" + this.topic
+						+ "' must be at most " + MAX_KEY_LENGTH
+						+ " characters without white space (RocketMQ separates keys with spaces)");
+			}
+			return value;
+		}
+
+	}
+
+}

@@ -1,0 +1,323 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * All SQL on the outbox table. Inserts join the caller's transaction; the relay's statements run in short
+ * transactions of their own that commit before any network I/O.
+ */
+final class OutboxStore {
+
+	private static final String INSERT = """
+			INSERT INTO %1$s (message_id, topic, tag, message_key, ordering_key, headers, payload, status, attempts,
+			                  next_attempt_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)
+			""";
+
+	private static final String COLUMNS = "o.id, o.message_id, o.topic, o.tag, o.message_key, o.ordering_key, "
+			+ "o.headers, o.payload, o.attempts, o.created_at, o.next_attempt_at, o.lease_until";
+
+	/**
+	 * Due, unleased rows that are free to send: unordered rows, and the first unsent row of each ordering key. A
+	 * later row of a key waits while an earlier one is pending or dead, so a key is never reordered.
+	 */
+	private static final String CLAIM_HEADS = """
+			SELECT %2$s
+			FROM %1$s o
+			WHERE o.status = 'PENDING' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
+			  %3$s
+			  AND (o.ordering_key IS NULL OR NOT EXISTS (
+			      SELECT 1 FROM %1$s e WHERE e.ordering_key = o.ordering_key AND e.id < o.id AND e.status <> 'SENT'))
+			ORDER BY o.id
+			LIMIT ?
+			%4$s
+			""";
+
+	/** Pending rows of ordering keys whose head this claim holds; the caller keeps each key's due prefix. */
+	private static final String CLAIM_FOLLOWERS = """
+			SELECT %2$s
+			FROM %1$s o
+			WHERE o.ordering_key IN (%3$s) AND o.status = 'PENDING' AND o.id > ?
+			ORDER BY o.id
+			LIMIT ?
+			FOR UPDATE
+			""";
+
+	private static final String LEASE = "UPDATE %1$s SET lease_owner = ?, lease_until = ? WHERE id = ?";
+
+	private static final String DELETE_SENT = "DELETE FROM %1$s WHERE id = ?";
+
+	private static final String MARK_SENT = """
+			UPDATE %1$s SET status = 'SENT', sent_at = ?, broker_message_id = ?, lease_owner = NULL, lease_until = NULL,
+			                last_error = NULL
+			WHERE id = ?
+			""";
+
+	private static final String MARK_FAILED = """
+			UPDATE %1$s SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, lease_owner = NULL,
+			                lease_until = NULL
+			WHERE id = ? AND status = 'PENDING'
+			""";
+
+	private static final String RELEASE = """
+			UPDATE %1$s SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'PENDING'
+			""";
+
+	private static final String RELEASE_OWNER = """
+			UPDATE %1$s SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND status = 'PENDING'
+			""";
+
+	private static final String COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM %1$s GROUP BY status";
+
+	private static final int MAX_ERROR_LENGTH = 1000;
+
+	private static final TypeReference<Map<String, String>> HEADERS_TYPE = new TypeReference<>() {
+	};
+
+	private final Database database;
+
+	private final String table;
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate claimTransaction;
+
+	private final TransactionTemplate updateTransaction;
+
+	private final JsonMapper jsonMapper;
+
+	private final RowMapper<ClaimCandidate> candidateMapper = this::mapCandidate;
+
+	OutboxStore(DataSource dataSource, Database database, OutboxTables tables, JsonMapper jsonMapper) {
+		this.database = database;
+		this.table = tables.outbox();
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.jsonMapper = jsonMapper;
+		DataSourceTransactionManager ownTransactions = new DataSourceTransactionManager(dataSource);
+		this.updateTransaction = new TransactionTemplate(ownTransactions);
+		this.updateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.claimTransaction = new TransactionTemplate(ownTransactions);
+		this.claimTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.claimTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+	}
+
+	/** Inserts a row through the connection bound to the caller's transaction. */
+	void insert(NewOutboxRow row) {
+		String headers = row.headers().isEmpty() ? null : this.jsonMapper.writeValueAsString(row.headers());
+		this.jdbc.update(sql(INSERT), row.messageId(), row.topic(), row.tag(), row.key(), row.orderingKey(), headers,
+				row.payload(), timestamp(row.nextAttemptAt()), timestamp(row.createdAt()));
+	}
+
+	/**
+	 * Claims due rows for {@code owner} until {@code leaseUntil}, in id order, at most {@code limit}.
+	 * @param messageIds when not {@code null}, only rows with these message ids are considered
+	 */
+	List<OutboxRow> claim(String owner, @Nullable Collection<String> messageIds, int limit, Instant now,
+			Instant leaseUntil) {
+		List<OutboxRow> claimed = this.claimTransaction.execute((status) -> {
+			List<ClaimCandidate> heads = selectHeads(messageIds, limit, now);
+			List<ClaimCandidate> rows = new ArrayList<>(heads);
+			if (rows.size() < limit) {
+				rows.addAll(selectFollowers(heads, limit - rows.size(), now));
+			}
+			rows.sort((a, b) -> Long.compare(a.row().id(), b.row().id()));
+			LocalDateTime until = timestamp(leaseUntil);
+			this.jdbc.batchUpdate(sql(LEASE), rows.stream().map((c) -> new Object[] { owner, until, c.row().id() }).toList());
+			return rows.stream().map(ClaimCandidate::row).toList();
+		});
+		return (claimed != null) ? claimed : List.of();
+	}
+
+	private List<ClaimCandidate> selectHeads(@Nullable Collection<String> messageIds, int limit, Instant now) {
+		List<Object> args = new ArrayList<>();
+		LocalDateTime at = timestamp(now);
+		args.add(at);
+		args.add(at);
+		String idFilter = "";
+		if (messageIds != null) {
+			if (messageIds.isEmpty()) {
+				return List.of();
+			}
+			idFilter = "AND o.message_id IN (" + placeholders(messageIds.size()) + ")";
+			args.addAll(messageIds);
+		}
+		args.add(limit);
+		String query = CLAIM_HEADS.formatted(this.table, COLUMNS, idFilter, this.database.skipLocked());
+		return this.jdbc.query(query, this.candidateMapper, args.toArray());
+	}
+
+	/**
+	 * The rows that follow each claimed head of an ordering key, as long as they are due and unleased: the first
+	 * row that is not ends the key's run, so the run is always a gap-free prefix.
+	 */
+	private List<ClaimCandidate> selectFollowers(List<ClaimCandidate> heads, int limit, Instant now) {
+		Map<String, Long> headIdByKey = new LinkedHashMap<>();
+		for (ClaimCandidate head : heads) {
+			if (head.row().ordered()) {
+				headIdByKey.put(head.row().orderingKey(), head.row().id());
+			}
+		}
+		if (headIdByKey.isEmpty()) {
+			return List.of();
+		}
+		long smallestHead = Collections.min(headIdByKey.values());
+		List<Object> args = new ArrayList<>(headIdByKey.keySet());
+		args.add(smallestHead);
+		args.add(limit);
+		String query = CLAIM_FOLLOWERS.formatted(this.table, COLUMNS, placeholders(headIdByKey.size()));
+		List<ClaimCandidate> candidates = this.jdbc.query(query, this.candidateMapper, args.toArray());
+		Set<String> endedKeys = new LinkedHashSet<>();
+		List<ClaimCandidate> followers = new ArrayList<>();
+		for (ClaimCandidate candidate : candidates) {
+			String key = candidate.row().orderingKey();
+			if (candidate.row().id() <= headIdByKey.get(key) || endedKeys.contains(key)) {
+				continue;
+			}
+			if (candidate.freeAt(now)) {
+				followers.add(candidate);
+			}
+			else {
+				endedKeys.add(key);
+			}
+		}
+		return followers;
+	}
+
+	/** Marks rows as sent: deletes them, or keeps them as SENT when {@code keep} is set. */
+	void markSent(List<SentRow> rows, Instant now, boolean keep) {
+		if (rows.isEmpty()) {
+			return;
+		}
+		this.updateTransaction.executeWithoutResult((status) -> {
+			if (keep) {
+				LocalDateTime at = timestamp(now);
+				this.jdbc.batchUpdate(sql(MARK_SENT),
+						rows.stream().map((r) -> new Object[] { at, r.brokerMessageId(), r.id() }).toList());
+			}
+			else {
+				this.jdbc.batchUpdate(sql(DELETE_SENT), rows.stream().map((r) -> new Object[] { r.id() }).toList());
+			}
+		});
+	}
+
+	/** Records failed attempts: each row is rescheduled or, when it has no attempts left, DEAD. */
+	void markFailed(List<FailedRow> rows) {
+		if (rows.isEmpty()) {
+			return;
+		}
+		this.updateTransaction.executeWithoutResult((status) -> this.jdbc.batchUpdate(sql(MARK_FAILED),
+				rows.stream()
+					.map((r) -> new Object[] { r.dead() ? "DEAD" : "PENDING", r.attempts(),
+							timestamp(r.nextAttemptAt()), truncate(r.error()), r.id() })
+					.toList()));
+	}
+
+	/** Gives rows back without counting an attempt, for another round to send. */
+	void release(List<Long> ids) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		this.updateTransaction.executeWithoutResult((status) -> this.jdbc.batchUpdate(sql(RELEASE),
+				ids.stream().map((id) -> new Object[] { id }).toList()));
+	}
+
+	/** Gives back every pending row that {@code owner} holds. */
+	int releaseAll(String owner) {
+		return this.jdbc.update(sql(RELEASE_OWNER), owner);
+	}
+
+	/** Deletes at most {@code limit} SENT rows sent before {@code before}. */
+	int deleteSentBefore(Instant before, int limit) {
+		return this.jdbc.update(this.database.limitedDelete(this.table, "status = 'SENT' AND sent_at < ?"),
+				timestamp(before), limit);
+	}
+
+	/** Number of rows per status. */
+	Map<OutboxStatus, Long> countByStatus() {
+		Map<OutboxStatus, Long> counts = new EnumMap<>(OutboxStatus.class);
+		for (OutboxStatus status : OutboxStatus.values()) {
+			counts.put(status, 0L);
+		}
+		RowCallbackHandler count = (rs) -> counts.put(OutboxStatus.valueOf(rs.getString(1)), rs.getLong(2));
+		this.jdbc.query(sql(COUNT_BY_STATUS), count);
+		return counts;
+	}
+
+	private ClaimCandidate mapCandidate(ResultSet rs, int rowNum) throws SQLException {
+		String headers = rs.getString("headers");
+		OutboxRow row = new OutboxRow(rs.getLong("id"), rs.getString("message_id"), rs.getString("topic"),
+				rs.getString("tag"), rs.getString("message_key"), rs.getString("ordering_key"),
+				(headers != null) ? this.jsonMapper.readValue(headers, HEADERS_TYPE) : Map.of(),
+				rs.getBytes("payload"), rs.getInt("attempts"), instant(rs, "created_at"));
+		return new ClaimCandidate(row, instant(rs, "next_attempt_at"), nullableInstant(rs, "lease_until"));
+	}
+
+	private String sql(String template) {
+		return template.formatted(this.table);
+	}
+
+	private static String placeholders(int count) {
+		return String.join(", ", Collections.nCopies(count, "?"));
+	}
+
+	private static @Nullable String truncate(@Nullable String error) {
+		return (error == null || error.length() <= MAX_ERROR_LENGTH) ? error : error.substring(0, MAX_ERROR_LENGTH);
+	}
+
+	/** Timestamps are stored as UTC local date-times, so every JVM time zone reads them alike. */
+	static LocalDateTime timestamp(Instant instant) {
+		return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+	}
+
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
+		return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+	}
+
+	private static @Nullable Instant nullableInstant(ResultSet rs, String column) throws SQLException {
+		LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+		return (value != null) ? value.toInstant(ZoneOffset.UTC) : null;
+	}
+
+	/** A selected row with the fields that decide whether it may be claimed. */
+	private record ClaimCandidate(OutboxRow row, Instant nextAttemptAt, @Nullable Instant leaseUntil) {
+
+		boolean freeAt(Instant now) {
+			return !this.nextAttemptAt.isAfter(now) && (this.leaseUntil == null || this.leaseUntil.isBefore(now));
+		}
+
+	}
+
+	/** A row the broker accepted. */
+	record SentRow(long id, @Nullable String brokerMessageId) {
+	}
+
+	/** A row whose send failed, with its new state. */
+	record FailedRow(long id, int attempts, Instant nextAttemptAt, boolean dead, @Nullable String error) {
+	}
+
+}

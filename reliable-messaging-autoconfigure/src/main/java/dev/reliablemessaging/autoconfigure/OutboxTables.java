@@ -1,0 +1,36 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.util.regex.Pattern;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Names of the starter's tables, derived from the configured prefix.
+ */
+record OutboxTables(String prefix) {
+
+	static final String PREFIX_PROPERTY = "reliable-messaging.outbox.table-prefix";
+
+	private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
+
+	OutboxTables {
+		if (prefix == null || !PLAIN_IDENTIFIER.matcher(prefix).matches()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX_PROPERTY, prefix,
+					"The table prefix must be a plain SQL identifier: a letter or '_' followed by at most 39 letters, "
+							+ "digits or '_', for example 'rm_'.");
+		}
+	}
+
+	String outbox() {
+		return this.prefix + "outbox";
+	}
+
+	String inbox() {
+		return this.prefix + "inbox";
+	}
+
+	String schemaHistory() {
+		return this.prefix + "schema_history";
+	}
+
+}

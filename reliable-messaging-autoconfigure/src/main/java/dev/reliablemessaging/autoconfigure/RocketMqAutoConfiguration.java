@@ -1,0 +1,110 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.util.UUID;
+
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * The RocketMQ side of the starter: the embedded broker when no name server is configured, the relay's producer
+ * and the creation of declared topics.
+ */
+@AutoConfiguration
+@ConditionalOnClass(DefaultMQProducer.class)
+@EnableConfigurationProperties(ReliableMessagingProperties.class)
+@Import({ RocketMqAutoConfiguration.EmbeddedBrokerConfiguration.class,
+		RocketMqAutoConfiguration.ExternalNameServerConfiguration.class })
+public final class RocketMqAutoConfiguration {
+
+	static final String PRODUCER_BEAN = "reliableMessagingProducer";
+
+	@Bean(name = PRODUCER_BEAN, destroyMethod = "shutdown")
+	@ConditionalOnMissingBean(name = PRODUCER_BEAN)
+	DefaultMQProducer reliableMessagingProducer(RocketMqEndpoint endpoint, ReliableMessagingProperties properties,
+			Environment environment) throws Exception {
+		ReliableMessagingProperties.RocketMq rocketmq = properties.getRocketmq();
+		String group = rocketmq.getProducerGroup();
+		if (!StringUtils.hasText(group)) {
+			group = environment.getProperty("spring.application.name");
+		}
+		if (!StringUtils.hasText(group)) {
+			throw new InvalidConfigurationPropertyValueException("reliable-messaging.rocketmq.producer-group", null,
+					"Set a producer group (or spring.application.name, which is the default).");
+		}
+		PropertyChecks.positive("reliable-messaging.rocketmq.send-timeout", rocketmq.getSendTimeout());
+		PropertyChecks.between("reliable-messaging.rocketmq.max-message-size", rocketmq.getMaxMessageSize().toBytes(),
+				1, 128L * 1024 * 1024);
+		DefaultMQProducer producer = new DefaultMQProducer(group);
+		producer.setNamesrvAddr(endpoint.nameServer());
+		producer.setInstanceName("rm-producer-" + UUID.randomUUID());
+		producer.setSendMsgTimeout((int) rocketmq.getSendTimeout().toMillis());
+		producer.setMaxMessageSize((int) rocketmq.getMaxMessageSize().toBytes());
+		producer.start();
+		return producer;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TopicProvisioner reliableMessagingTopicProvisioner(DefaultMQProducer reliableMessagingProducer,
+			RocketMqEndpoint endpoint, ReliableMessagingProperties properties,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		int queues = properties.getRocketmq().getTopicQueues();
+		PropertyChecks.between("reliable-messaging.rocketmq.topic-queues", queues, 1, 1024);
+		properties.getRocketmq().getTopics().forEach(OutboxTopics::check);
+		return new TopicProvisioner(reliableMessagingProducer, queues, endpoint.embedded(),
+				() -> DeclaredTopics.find(beanFactory, environment, properties.getRocketmq().getTopics()));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.apache.rocketmq.broker.BrokerController",
+			"org.apache.rocketmq.namesrv.NamesrvController" })
+	@Conditional(EmbeddedBrokerCondition.class)
+	static class EmbeddedBrokerConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		EmbeddedRocketMq reliableMessagingEmbeddedBroker(ReliableMessagingProperties properties) {
+			ReliableMessagingProperties.Embedded embedded = properties.getRocketmq().getEmbedded();
+			EmbeddedRocketMq.Settings settings = EmbeddedRocketMq.Settings.of(embedded.getStoreDir())
+				.withFlushDiskType(org.apache.rocketmq.store.config.FlushDiskType.valueOf(embedded.getFlushDiskType().name()))
+				.withPorts(embedded.getNameServerPort(), embedded.getBrokerPort());
+			return new EmbeddedRocketMq(settings).start();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RocketMqEndpoint reliableMessagingEndpoint(EmbeddedRocketMq broker) {
+			return new RocketMqEndpoint(broker.nameServerAddress(), true);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ExternalNameServerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RocketMqEndpoint reliableMessagingEndpoint(ReliableMessagingProperties properties) {
+			String nameServer = properties.getRocketmq().getNameServer();
+			if (!StringUtils.hasText(nameServer)) {
+				throw new InvalidConfigurationPropertyValueException(NameServerCheck.PROPERTY, nameServer,
+						"Set the RocketMQ name server address, or put org.apache.rocketmq:rocketmq-broker and "
+								+ "rocketmq-namesrv on the classpath to run an embedded broker.");
+			}
+			return new RocketMqEndpoint(NameServerCheck.requireReachable(nameServer), false);
+		}
+
+	}
+
+}

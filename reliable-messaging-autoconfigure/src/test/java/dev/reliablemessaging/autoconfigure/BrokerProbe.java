@@ -1,0 +1,83 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.MessageExt;
+
+/**
+ * A plain RocketMQ consumer that records every message of a topic, to check what really reached the broker.
+ */
+public final class BrokerProbe implements AutoCloseable {
+
+	private final DefaultMQPushConsumer consumer;
+
+	private final List<MessageExt> received = new CopyOnWriteArrayList<>();
+
+	private BrokerProbe(String nameServer, String topic, boolean orderly) {
+		this.consumer = new DefaultMQPushConsumer("probe-" + UUID.randomUUID().toString().substring(0, 8));
+		this.consumer.setNamesrvAddr(nameServer);
+		this.consumer.setInstanceName("probe-" + UUID.randomUUID());
+		this.consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+		this.consumer.setPollNameServerInterval(500);
+		try {
+			this.consumer.subscribe(topic, "*");
+			if (orderly) {
+				this.consumer.registerMessageListener((MessageListenerOrderly) (messages, context) -> {
+					this.received.addAll(messages);
+					return ConsumeOrderlyStatus.SUCCESS;
+				});
+			}
+			else {
+				this.consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+					this.received.addAll(messages);
+					return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+				});
+			}
+			this.consumer.start();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public static BrokerProbe consume(String nameServer, String topic) {
+		return new BrokerProbe(nameServer, topic, false);
+	}
+
+	public static BrokerProbe consumeOrderly(String nameServer, String topic) {
+		return new BrokerProbe(nameServer, topic, true);
+	}
+
+	public List<MessageExt> received() {
+		return this.received;
+	}
+
+	/** Outbox message ids of the received messages, with how often each arrived. */
+	public Map<String, Long> countsByMessageId() {
+		return this.received.stream()
+			.collect(Collectors.groupingBy((m) -> m.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY),
+					ConcurrentHashMap::new, Collectors.counting()));
+	}
+
+	public static String body(MessageExt message) {
+		return new String(message.getBody(), StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void close() {
+		this.consumer.shutdown();
+	}
+
+}

@@ -1,0 +1,96 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.IllegalTransactionStateException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a committed or rolled-back business transaction puts on a real broker.
+ */
+class OutboxDeliveryTests {
+
+	@Test
+	void committedTransactionPutsExactlyOneMessageWithItsIdsAndRollbackPutsNone() {
+		String topic = TestContexts.uniqueTopic("orders");
+		TestContexts.onSharedBroker()
+			.withUserConfiguration(TestOrders.Config.class)
+			.withPropertyValues("test.topic=" + topic)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				TestOrders orders = context.getBean(TestOrders.class);
+				OutboxStore store = context.getBean(OutboxStore.class);
+				try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), topic)) {
+					assertThatThrownBy(() -> orders.placeThenFail("rolled-back"))
+						.isInstanceOf(IllegalStateException.class);
+					assertThat(store.countByStatus().values()).allMatch((count) -> count == 0);
+					TestOrders.Order order = orders.place("committed");
+					await().atMost(Duration.ofSeconds(30)).until(() -> !probe.received().isEmpty());
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> store.countByStatus().get(OutboxStatus.PENDING) == 0);
+					MessageExt message = probe.received().get(0);
+					String messageId = message.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY);
+					assertThat(messageId).hasSize(36);
+					assertThat(message.getKeys().split(" ")).containsExactly(messageId, order.id());
+					assertThat(message.getTags()).isEqualTo("placed");
+					assertThat(BrokerProbe.body(message)).contains(order.id()).contains("committed")
+						.doesNotContain("rolled-back");
+					assertThat(probe.received()).hasSize(1);
+					assertThat(orders.orderCount()).isEqualTo(1);
+				}
+			});
+	}
+
+	@Test
+	void publishingWithoutTransactionFailsBeforeTheMethodRuns() {
+		TestContexts.onSharedBroker()
+			.withUserConfiguration(TestOrders.Config.class)
+			.withPropertyValues("test.topic=" + TestContexts.uniqueTopic("no-tx"))
+			.run((context) -> {
+				OutboxStore store = context.getBean(OutboxStore.class);
+				assertThatThrownBy(() -> context.getBean(dev.reliablemessaging.OutboxPublisher.class)
+					.publish("some-topic", "payload")).isInstanceOf(IllegalTransactionStateException.class)
+					.hasMessageContaining("'some-topic'")
+					.hasMessageContaining("needs an active transaction");
+				assertThat(store.countByStatus()).containsEntry(OutboxStatus.PENDING, 0L);
+			});
+	}
+
+	@Test
+	void tooLargeOrUnserializablePayloadFailsThePublishAndTheTransaction() {
+		String topic = TestContexts.uniqueTopic("large");
+		System.setProperty("test.topic.direct", topic);
+		TestContexts.onSharedBroker()
+			.withUserConfiguration(TestOrders.Config.class)
+			.withPropertyValues("test.topic=" + topic, "reliable-messaging.rocketmq.max-message-size=1KB")
+			.run((context) -> {
+				TestOrders orders = context.getBean(TestOrders.class);
+				assertThatThrownBy(() -> orders.publishDirectly(new byte[2048]))
+					.isInstanceOf(dev.reliablemessaging.ReliableMessagingException.class)
+					.hasMessageContaining("'" + topic + "'")
+					.hasMessageContaining("2048 bytes")
+					.hasMessageContaining("1024 bytes");
+				assertThatThrownBy(() -> orders.publishDirectly(new Unserializable()))
+					.isInstanceOf(dev.reliablemessaging.ReliableMessagingException.class)
+					.hasMessageContaining("'" + topic + "'")
+					.hasMessageContaining("cannot be serialized");
+				Map<OutboxStatus, Long> counts = context.getBean(OutboxStore.class).countByStatus();
+				assertThat(counts.values()).allMatch((count) -> count == 0);
+			});
+	}
+
+	static class Unserializable {
+
+		public String getValue() {
+			throw new IllegalStateException("no value");
+		}
+
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One embedded RocketMQ broker for the whole test JVM: it takes seconds to start, so tests share it and keep apart
+ * by using topics and groups of their own.
+ */
+public final class SharedBroker {
+
+	private static EmbeddedRocketMq broker;
+
+	private SharedBroker() {
+	}
+
+	/** The shared broker's name server address, starting the broker on first use. */
+	public static synchronized String nameServer() {
+		if (broker == null) {
+			broker = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(tempDir("shared-broker"))).start();
+			Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "shared-broker-shutdown"));
+		}
+		return broker.nameServerAddress();
+	}
+
+	static Path tempDir(String name) {
+		try {
+			return Files.createTempDirectory("rm-" + name + "-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.util.UUID;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+
+/**
+ * Application contexts for tests: the starter's auto-configuration with Spring Boot's DataSource, transaction and
+ * Jackson auto-configuration, on an H2 database of the test's own and the shared broker.
+ */
+final class TestContexts {
+
+	private TestContexts() {
+	}
+
+	static ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+					TransactionAutoConfiguration.class,
+					JacksonAutoConfiguration.class, RocketMqAutoConfiguration.class, OutboxAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=" + h2Url(), "spring.application.name=test-service");
+	}
+
+	/** A runner on the shared broker with fast retries. */
+	static ApplicationContextRunner onSharedBroker() {
+		return runner().withPropertyValues("reliable-messaging.rocketmq.name-server=" + SharedBroker.nameServer(),
+				"reliable-messaging.relay.poll-interval=100ms", "reliable-messaging.relay.backoff.initial=100ms",
+				"reliable-messaging.relay.backoff.max=1s");
+	}
+
+	static String h2Url() {
+		return "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+	}
+
+	static String uniqueTopic(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+}
