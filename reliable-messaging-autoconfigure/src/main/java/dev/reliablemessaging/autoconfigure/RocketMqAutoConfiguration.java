@@ -3,6 +3,7 @@ package dev.reliablemessaging.autoconfigure;
 import java.util.UUID;
 
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,11 +24,27 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration
 @ConditionalOnClass(DefaultMQProducer.class)
 @EnableConfigurationProperties(ReliableMessagingProperties.class)
-@Import({ RocketMqAutoConfiguration.EmbeddedBrokerConfiguration.class,
-		RocketMqAutoConfiguration.ExternalNameServerConfiguration.class })
+@Import(RocketMqAutoConfiguration.EmbeddedBrokerConfiguration.class)
 public final class RocketMqAutoConfiguration {
 
 	static final String PRODUCER_BEAN = "reliableMessagingProducer";
+
+	@Bean
+	@ConditionalOnMissingBean
+	RocketMqEndpoint reliableMessagingEndpoint(ObjectProvider<EmbeddedRocketMq> embeddedBroker,
+			ReliableMessagingProperties properties) {
+		EmbeddedRocketMq broker = embeddedBroker.getIfAvailable();
+		if (broker != null) {
+			return new RocketMqEndpoint(broker.nameServerAddress(), true);
+		}
+		String nameServer = properties.getRocketmq().getNameServer();
+		if (!StringUtils.hasText(nameServer)) {
+			throw new InvalidConfigurationPropertyValueException(NameServerCheck.PROPERTY, nameServer,
+					"Set the RocketMQ name server address, or put org.apache.rocketmq:rocketmq-broker and "
+							+ "rocketmq-namesrv on the classpath to run an embedded broker.");
+		}
+		return new RocketMqEndpoint(NameServerCheck.requireReachable(nameServer), false);
+	}
 
 	@Bean(name = PRODUCER_BEAN, destroyMethod = "shutdown")
 	@ConditionalOnMissingBean(name = PRODUCER_BEAN)
@@ -80,29 +97,6 @@ public final class RocketMqAutoConfiguration {
 				.withFlushDiskType(org.apache.rocketmq.store.config.FlushDiskType.valueOf(embedded.getFlushDiskType().name()))
 				.withPorts(embedded.getNameServerPort(), embedded.getBrokerPort());
 			return new EmbeddedRocketMq(settings).start();
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		RocketMqEndpoint reliableMessagingEndpoint(EmbeddedRocketMq broker) {
-			return new RocketMqEndpoint(broker.nameServerAddress(), true);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ExternalNameServerConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		RocketMqEndpoint reliableMessagingEndpoint(ReliableMessagingProperties properties) {
-			String nameServer = properties.getRocketmq().getNameServer();
-			if (!StringUtils.hasText(nameServer)) {
-				throw new InvalidConfigurationPropertyValueException(NameServerCheck.PROPERTY, nameServer,
-						"Set the RocketMQ name server address, or put org.apache.rocketmq:rocketmq-broker and "
-								+ "rocketmq-namesrv on the classpath to run an embedded broker.");
-			}
-			return new RocketMqEndpoint(NameServerCheck.requireReachable(nameServer), false);
 		}
 
 	}

@@ -1,0 +1,88 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.rocketmq.store.config.BrokerRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real SYNC_MASTER broker that cannot confirm replication answers a non-OK status, which the relay treats as a
+ * failure unless the application accepts it.
+ */
+class ReplicationStatusTests {
+
+	private static EmbeddedRocketMq syncMaster;
+
+	@BeforeAll
+	static void startSyncMasterWithoutSlave() {
+		syncMaster = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("sync-master"))
+			.withStoreCustomizer((store) -> {
+				store.setBrokerRole(BrokerRole.SYNC_MASTER);
+				store.setTotalReplicas(2);
+				store.setInSyncReplicas(2);
+				store.setSyncFlushTimeout(300);
+			})).start();
+	}
+
+	@AfterAll
+	static void stop() {
+		syncMaster.close();
+	}
+
+	@Test
+	void unconfirmedReplicationKeepsRowsPendingUnderTheDefaultPolicy() {
+		String topic = TestContexts.uniqueTopic("sync");
+		runner().run((context) -> {
+			OutboxTableProbe outbox = new OutboxTableProbe(context);
+			outbox.publish(topic, 3, 3);
+			await().atMost(Duration.ofSeconds(30)).until(() -> outbox.minAttempts() >= 2);
+			List<Map<String, Object>> rows = outbox.rows();
+			assertThat(rows).hasSize(3).allSatisfy((row) -> {
+				assertThat(row.get("status")).isEqualTo("PENDING");
+				assertThat((String) row.get("last_error")).contains("FLUSH_SLAVE_TIMEOUT");
+			});
+		});
+	}
+
+	@Test
+	void acceptingFlushSlaveTimeoutMarksTheRowsSent() {
+		String topic = TestContexts.uniqueTopic("sync-accept");
+		runner().withPropertyValues("reliable-messaging.relay.accepted-send-statuses=SEND_OK,FLUSH_SLAVE_TIMEOUT",
+				"reliable-messaging.relay.retention=1h")
+			.run((context) -> {
+				OutboxTableProbe outbox = new OutboxTableProbe(context);
+				outbox.publish(topic, 3, 3);
+				await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("SENT") == 3);
+				assertThat(outbox.rows()).allSatisfy((row) -> assertThat(row.get("attempts")).isEqualTo(0));
+			});
+	}
+
+	@Test
+	void rowsOutOfAttemptsBecomeDead() {
+		String topic = TestContexts.uniqueTopic("sync-dead");
+		runner().withPropertyValues("reliable-messaging.relay.max-attempts=2").run((context) -> {
+			OutboxTableProbe outbox = new OutboxTableProbe(context);
+			outbox.publish(topic, 2, 2);
+			await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("DEAD") == 2);
+			assertThat(outbox.rows()).allSatisfy((row) -> {
+				assertThat(row.get("attempts")).isEqualTo(2);
+				assertThat(row.get("lease_owner")).isNull();
+			});
+		});
+	}
+
+	private static org.springframework.boot.test.context.runner.ApplicationContextRunner runner() {
+		return TestContexts.runner()
+			.withPropertyValues("reliable-messaging.rocketmq.name-server=" + syncMaster.nameServerAddress(),
+					"reliable-messaging.rocketmq.send-timeout=5s", "reliable-messaging.relay.poll-interval=100ms",
+					"reliable-messaging.relay.backoff.initial=100ms", "reliable-messaging.relay.backoff.max=300ms");
+	}
+
+}
