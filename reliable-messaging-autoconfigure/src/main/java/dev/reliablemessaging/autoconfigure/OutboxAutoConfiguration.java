@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import dev.reliablemessaging.OutboxPublisher;
+import dev.reliablemessaging.ReliablePublish;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -95,9 +96,10 @@ public final class OutboxAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static ReliablePublishAdvisor reliablePublishAdvisor(ObjectProvider<OutboxPublisher> publisher,
+	static AnnotationAdvisor reliablePublishAdvisor(ObjectProvider<OutboxPublisher> publisher,
 			Environment environment, BeanFactory beanFactory) {
-		return new ReliablePublishAdvisor(new ReliablePublishInterceptor(publisher, environment, beanFactory));
+		return new AnnotationAdvisor(ReliablePublish.class,
+				new ReliablePublishInterceptor(publisher, environment, beanFactory));
 	}
 
 }

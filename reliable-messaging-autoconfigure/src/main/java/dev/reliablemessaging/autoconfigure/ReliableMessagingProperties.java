@@ -423,6 +423,45 @@ public class ReliableMessagingProperties {
 		 */
 		private Duration dedupWindow = Duration.ofDays(7);
 
+		/**
+		 * Threads per listener that run handlers.
+		 */
+		private int threads = 8;
+
+		/**
+		 * Where a consumer group that has no committed offset yet starts reading.
+		 */
+		private StartFrom startFrom = StartFrom.EARLIEST;
+
+		/**
+		 * How long stopping the application waits for running handlers to finish.
+		 */
+		private Duration shutdownWait = Duration.ofSeconds(30);
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public StartFrom getStartFrom() {
+			return this.startFrom;
+		}
+
+		public void setStartFrom(StartFrom startFrom) {
+			this.startFrom = startFrom;
+		}
+
+		public Duration getShutdownWait() {
+			return this.shutdownWait;
+		}
+
+		public void setShutdownWait(Duration shutdownWait) {
+			this.shutdownWait = shutdownWait;
+		}
+
 		public Duration getDedupWindow() {
 			return this.dedupWindow;
 		}
@@ -430,6 +469,17 @@ public class ReliableMessagingProperties {
 		public void setDedupWindow(Duration dedupWindow) {
 			this.dedupWindow = dedupWindow;
 		}
+
+	}
+
+	/** Where a new consumer group starts reading a topic. */
+	public enum StartFrom {
+
+		/** The oldest message the broker still has: nothing published before the group existed is missed. */
+		EARLIEST,
+
+		/** New messages only. */
+		LATEST
 
 	}
 

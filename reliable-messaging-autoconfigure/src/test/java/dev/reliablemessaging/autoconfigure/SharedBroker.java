@@ -11,6 +11,9 @@ import java.nio.file.Path;
  */
 public final class SharedBroker {
 
+	/** Every redelivery level one second apart, so retry tests take seconds instead of minutes. */
+	private static final String FAST_REDELIVERY = String.join(" ", java.util.Collections.nCopies(18, "1s"));
+
 	private static EmbeddedRocketMq broker;
 
 	private SharedBroker() {
@@ -19,7 +22,8 @@ public final class SharedBroker {
 	/** The shared broker's name server address, starting the broker on first use. */
 	public static synchronized String nameServer() {
 		if (broker == null) {
-			broker = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(tempDir("shared-broker"))).start();
+			broker = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(tempDir("shared-broker"))
+				.withStoreCustomizer((store) -> store.setMessageDelayLevel(FAST_REDELIVERY))).start();
 			Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "shared-broker-shutdown"));
 		}
 		return broker.nameServerAddress();

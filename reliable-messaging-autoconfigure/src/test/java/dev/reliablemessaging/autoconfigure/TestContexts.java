@@ -24,7 +24,8 @@ final class TestContexts {
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
 					TransactionAutoConfiguration.class,
-					JacksonAutoConfiguration.class, RocketMqAutoConfiguration.class, OutboxAutoConfiguration.class))
+					JacksonAutoConfiguration.class, RocketMqAutoConfiguration.class, OutboxAutoConfiguration.class,
+					ConsumerAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + h2Url(), "spring.application.name=test-service");
 	}
 

@@ -1,0 +1,44 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.lang.annotation.Annotation;
+
+import org.aopalliance.aop.Advice;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.support.AbstractPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+
+/**
+ * Applies an interceptor to the methods carrying an annotation. It has the lowest precedence, so on a method that is
+ * also {@code @Transactional} it runs inside the transaction.
+ */
+final class AnnotationAdvisor extends AbstractPointcutAdvisor {
+
+	private final transient MethodInterceptor interceptor;
+
+	private final transient Pointcut pointcut;
+
+	private final Class<? extends Annotation> annotation;
+
+	AnnotationAdvisor(Class<? extends Annotation> annotation, MethodInterceptor interceptor) {
+		this.annotation = annotation;
+		this.interceptor = interceptor;
+		this.pointcut = new AnnotationMatchingPointcut(null, annotation, true);
+		setOrder(LOWEST_PRECEDENCE);
+	}
+
+	Class<? extends Annotation> annotation() {
+		return this.annotation;
+	}
+
+	@Override
+	public Pointcut getPointcut() {
+		return this.pointcut;
+	}
+
+	@Override
+	public Advice getAdvice() {
+		return this.interceptor;
+	}
+
+}

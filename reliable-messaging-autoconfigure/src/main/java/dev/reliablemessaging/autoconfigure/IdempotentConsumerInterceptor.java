@@ -1,0 +1,108 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.reliablemessaging.IdempotentConsumer;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs an {@link IdempotentConsumer} method in a transaction with its inbox row, and skips it for a key that was
+ * already processed.
+ */
+final class IdempotentConsumerInterceptor implements MethodInterceptor {
+
+	private static final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final ObjectProvider<InboxStore> inbox;
+
+	private final ObjectProvider<PlatformTransactionManager> transactionManager;
+
+	private final DefaultParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final Map<Method, Target> targets = new ConcurrentHashMap<>();
+
+	IdempotentConsumerInterceptor(ObjectProvider<InboxStore> inbox,
+			ObjectProvider<PlatformTransactionManager> transactionManager) {
+		this.inbox = inbox;
+		this.transactionManager = transactionManager;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
+				: invocation.getMethod().getDeclaringClass();
+		Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
+		Target target = this.targets.computeIfAbsent(method, Target::of);
+		Object key = target.key().getValue(
+				new MethodBasedEvaluationContext(null, method, invocation.getArguments(), this.parameterNames));
+		if (key == null) {
+			throw new IllegalArgumentException("@IdempotentConsumer key '" + target.key().getExpressionString()
+					+ "' of " + method + " is null");
+		}
+		TransactionTemplate transaction = new TransactionTemplate(this.transactionManager.getObject());
+		InboxStore store = this.inbox.getObject();
+		Holder result;
+		try {
+			result = transaction.execute((status) -> {
+				if (!store.markProcessed(target.group(), key.toString(), "", Clock.systemUTC().instant())) {
+					return new Holder(null);
+				}
+				try {
+					return new Holder(invocation.proceed());
+				}
+				catch (RuntimeException | Error ex) {
+					throw ex;
+				}
+				catch (Throwable ex) {
+					throw new CheckedFailure(ex);
+				}
+			});
+		}
+		catch (CheckedFailure ex) {
+			throw ex.getCause();
+		}
+		return (result != null) ? result.value() : null;
+	}
+
+	private record Holder(@Nullable Object value) {
+	}
+
+	/** Carries a checked exception of the method through the transaction callback, to be thrown as it was. */
+	private static final class CheckedFailure extends RuntimeException {
+
+		CheckedFailure(Throwable cause) {
+			super(cause);
+		}
+
+	}
+
+	private record Target(Expression key, String group) {
+
+		static Target of(Method method) {
+			IdempotentConsumer annotation = AnnotatedElementUtils.findMergedAnnotation(method,
+					IdempotentConsumer.class);
+			if (annotation == null) {
+				throw new IllegalStateException("No @IdempotentConsumer on " + method);
+			}
+			String group = annotation.consumerGroup().isBlank()
+					? method.getDeclaringClass().getSimpleName() + "." + method.getName() : annotation.consumerGroup();
+			return new Target(parser.parseExpression(annotation.key()), group);
+		}
+
+	}
+
+}

@@ -1,0 +1,124 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.reliablemessaging.ReliableListener;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.Environment;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Finds the {@link ReliableListener} methods of the application's singletons once they all exist, checks them, and
+ * runs one consumer for each while the application runs.
+ */
+final class ReliableListeners implements SmartInitializingSingleton, SmartLifecycle {
+
+	private final ConfigurableListableBeanFactory beanFactory;
+
+	private final Environment environment;
+
+	private final InboxStore inbox;
+
+	private final PlatformTransactionManager transactionManager;
+
+	private final PayloadBinder binder;
+
+	private final RocketMqEndpoint endpoint;
+
+	private final ConsumerSettings settings;
+
+	private final List<ListenerContainer> containers = new ArrayList<>();
+
+	private volatile boolean running;
+
+	ReliableListeners(ConfigurableListableBeanFactory beanFactory, Environment environment, InboxStore inbox,
+			PlatformTransactionManager transactionManager, PayloadBinder binder, RocketMqEndpoint endpoint,
+			ConsumerSettings settings) {
+		this.beanFactory = beanFactory;
+		this.environment = environment;
+		this.inbox = inbox;
+		this.transactionManager = transactionManager;
+		this.binder = binder;
+		this.endpoint = endpoint;
+		this.settings = settings;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		Map<String, String> methodByGroup = new HashMap<>();
+		for (String name : this.beanFactory.getBeanDefinitionNames()) {
+			if (!this.beanFactory.containsSingleton(name)) {
+				continue;
+			}
+			Object bean = this.beanFactory.getBean(name);
+			Class<?> targetClass = AopUtils.getTargetClass(bean);
+			Map<Method, ReliableListener> annotated = MethodIntrospector.selectMethods(targetClass,
+					(MethodIntrospector.MetadataLookup<ReliableListener>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, ReliableListener.class));
+			annotated.forEach((method, annotation) -> {
+				ListenerMethod listener = ListenerMethod.of(bean, method, annotation, this.environment, this.binder);
+				String previous = methodByGroup.putIfAbsent(listener.consumerGroup(), listener.description());
+				if (previous != null) {
+					throw new IllegalStateException("@ReliableListener methods " + previous + " and "
+							+ listener.description() + " share the consumer group '" + listener.consumerGroup()
+							+ "'; RocketMQ needs one subscription per group. Give each its own group.");
+				}
+				this.containers.add(new ListenerContainer(listener, handler(listener), this.endpoint, this.settings));
+			});
+		}
+	}
+
+	private ReliableMessageHandler handler(ListenerMethod listener) {
+		return new ReliableMessageHandler(listener, this.inbox, new TransactionTemplate(this.transactionManager),
+				this.binder, Clock.systemUTC());
+	}
+
+	@Override
+	public synchronized void start() {
+		for (ListenerContainer container : this.containers) {
+			try {
+				container.start();
+			}
+			catch (MQClientException ex) {
+				throw new IllegalStateException("Could not start the consumer of " + container.listener().description(),
+						ex);
+			}
+		}
+		this.running = true;
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.containers.forEach(ListenerContainer::stop);
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	List<ListenerContainer> containers() {
+		return List.copyOf(this.containers);
+	}
+
+	ListenerContainer container(String consumerGroup) {
+		return this.containers.stream()
+			.filter((container) -> container.listener().consumerGroup().equals(consumerGroup))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No listener with group " + consumerGroup));
+	}
+
+}

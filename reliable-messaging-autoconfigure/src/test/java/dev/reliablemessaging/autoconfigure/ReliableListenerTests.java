@@ -1,0 +1,258 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import dev.reliablemessaging.MessageContext;
+import dev.reliablemessaging.ReliableListener;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code @ReliableListener} against a real broker and H2: once per message, acknowledged only after commit,
+ * failures redelivered, poison messages dead-lettered.
+ */
+class ReliableListenerTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	@Test
+	void theSameOutboxRowSentTwiceRunsTheHandlerOnce() {
+		concurrent().run((context) -> {
+			TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+			TestOrders.Order order = context.getBean(TestOrders.class).place("sku-1");
+			await().atMost(WAIT).until(() -> warehouse.contexts.size() == 1);
+			MessageContext delivered = warehouse.contexts.get(0);
+			assertThat(delivered.key()).isEqualTo(order.id());
+
+			resend(context, delivered.messageId(), order);
+			ListenerContainer container = container(context);
+			await().atMost(WAIT).until(() -> container.count(Outcome.DUPLICATE) == 1);
+			assertThat(container.count(Outcome.PROCESSED)).isEqualTo(1);
+			assertThat(container.count(Outcome.FAILED)).isZero();
+			assertThat(warehouse.invocations).hasValue(1);
+			assertThat(warehouse.reservations()).isEqualTo(1);
+			assertThat(context.getBean(InboxStore.class).count(group(context))).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aHandlerThatFailsTwiceThenSucceedsChangesTheDatabaseOnceAndLeavesNothingInTheDeadLetterQueue() {
+		concurrent().run((context) -> {
+			TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+			warehouse.failuresLeft.set(2);
+			context.getBean(TestOrders.class).place("sku-2");
+			await().atMost(WAIT).until(() -> warehouse.contexts.size() == 1);
+			assertThat(warehouse.invocations).hasValue(3);
+			assertThat(warehouse.contexts.get(0).reconsumeTimes()).isEqualTo(2);
+			// each retry saw neither the reservation nor the inbox row of the failed attempt
+			assertThat(warehouse.seenBeforeWriting).containsExactly("0/1", "0/1", "0/1");
+			assertThat(warehouse.reservations()).isEqualTo(1);
+			assertThat(context.getBean(InboxStore.class).count(group(context))).isEqualTo(1);
+			assertThatThrownBy(() -> producer(context).fetchPublishMessageQueues(MixAll.getDLQTopic(group(context))))
+				.isInstanceOf(MQClientException.class);
+		});
+	}
+
+	@Test
+	void aHandlerThatAlwaysFailsEndsInTheDeadLetterQueueAfterItsRedeliveries() {
+		concurrent().run((context) -> {
+			TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+			warehouse.failuresLeft.set(Integer.MAX_VALUE);
+			String dlq = MixAll.getDLQTopic(group(context));
+			context.getBean(TestOrders.class).place("sku-3");
+			await().atMost(WAIT).until(() -> warehouse.invocations.get() == 3);
+			try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), dlq)) {
+				await().atMost(WAIT).until(() -> probe.received().size() == 1);
+				MessageExt dead = probe.received().get(0);
+				assertThat(BrokerProbe.body(dead)).contains("sku-3");
+				assertThat(dead.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY)).isNotBlank();
+			}
+			assertThat(warehouse.invocations).hasValue(3);
+			assertThat(warehouse.reservations()).isZero();
+			assertThat(context.getBean(InboxStore.class).count(group(context))).isZero();
+		});
+	}
+
+	@Test
+	void anUnreadableBodyGoesToTheDeadLetterQueueAtOnceWhileTheOthersAreProcessed() {
+		concurrent().run((context) -> {
+			TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+			String topic = context.getEnvironment().getProperty("test.topic");
+			DefaultMQProducer producer = producer(context);
+			producer.send(new Message(topic, "{\"id\":\"good-1\",\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8)));
+			producer.send(new Message(topic, "{not json".getBytes(StandardCharsets.UTF_8)));
+			producer.send(new Message(topic, "{\"id\":{\"nested\":1},\"sku\":[]}".getBytes(StandardCharsets.UTF_8)));
+			producer.send(new Message(topic, "{\"id\":\"good-2\",\"sku\":\"b\"}".getBytes(StandardCharsets.UTF_8)));
+			await().atMost(WAIT).until(() -> warehouse.contexts.size() == 2);
+			try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), MixAll.getDLQTopic(group(context)))) {
+				await().atMost(WAIT).until(() -> probe.received().size() == 2);
+				assertThat(probe.received()).extracting(BrokerProbe::body)
+					.containsExactlyInAnyOrder("{not json", "{\"id\":{\"nested\":1},\"sku\":[]}");
+				// delivered once: the hand-off to the dead-letter queue is the only send-back it counts
+				assertThat(probe.received()).allSatisfy((dead) -> assertThat(dead.getReconsumeTimes()).isEqualTo(1));
+			}
+			assertThat(container(context).count(Outcome.UNREADABLE)).isEqualTo(2);
+			assertThat(warehouse.invocations).hasValue(2);
+			assertThat(warehouse.reservations()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void anOrderlyListenerKeepsPerKeyOrderAcrossAFailureAndRetry() {
+		String topic = TestContexts.uniqueTopic("orderly");
+		TestContexts.onSharedBroker()
+			.withUserConfiguration(TestOrders.Config.class, TestWarehouse.OrderlyConfig.class)
+			.withPropertyValues("test.topic=" + topic, "test.group=" + TestContexts.uniqueTopic("orderly-group"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+				warehouse.failuresLeft.set(1);
+				TestOrders orders = context.getBean(TestOrders.class);
+				TransactionTemplate transactions = new TransactionTemplate(
+						context.getBean(PlatformTransactionManager.class));
+				for (int seq = 0; seq < 20; seq++) {
+					int current = seq;
+					transactions.executeWithoutResult((status) -> {
+						for (int customer = 0; customer < 3; customer++) {
+							orders.placeInSequence("customer" + customer, current);
+						}
+					});
+				}
+				await().atMost(WAIT).until(() -> warehouse.sequenceByCustomer.values().stream()
+					.mapToInt(List::size).sum() == 60);
+				List<Integer> expected = IntStream.range(0, 20).boxed().toList();
+				assertThat(warehouse.sequenceByCustomer).hasSize(3)
+					.allSatisfy((customer, sequence) -> assertThat(sequence).as(customer).isEqualTo(expected));
+				assertThat(warehouse.invocations).hasValue(61);
+			});
+	}
+
+	@Test
+	void aListenerReturningAFutureStopsStartUpNamingTheMethod() {
+		TestContexts.onSharedBroker().withUserConfiguration(FutureListenerConfig.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.hasMessageContaining(FutureListener.class.getName() + ".on")
+				.hasMessageContaining("CompletableFuture");
+		});
+	}
+
+	@Test
+	void aListenerWithAnAbstractPayloadTypeStopsStartUpNamingTheMethod() {
+		TestContexts.onSharedBroker().withUserConfiguration(AbstractPayloadListenerConfig.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.hasMessageContaining(AbstractPayloadListener.class.getName() + ".on")
+				.hasMessageContaining("cannot be bound");
+		});
+	}
+
+	@Test
+	void expiredInboxRowsAreRemoved() {
+		TestContexts.onSharedBroker().withPropertyValues("reliable-messaging.consumer.dedup-window=1h").run((context) -> {
+			InboxStore inbox = context.getBean(InboxStore.class);
+			TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			transactions.executeWithoutResult((status) -> {
+				inbox.markProcessed("g", "old", "t", Instant.now().minus(Duration.ofHours(2)));
+				inbox.markProcessed("g", "new", "t", Instant.now());
+			});
+			assertThat(context.getBean(InboxCleanup.class).removeExpired()).isEqualTo(1);
+			assertThat(inbox.count("g")).isEqualTo(1);
+			transactions.executeWithoutResult((status) -> assertThat(inbox.markProcessed("g", "new", "t", Instant.now()))
+				.isFalse());
+		});
+	}
+
+	private static ApplicationContextRunner concurrent() {
+		return TestContexts.onSharedBroker()
+			.withUserConfiguration(TestOrders.Config.class, TestWarehouse.ConcurrentConfig.class)
+			.withPropertyValues("test.topic=" + TestContexts.uniqueTopic("warehouse"),
+					"test.group=" + TestContexts.uniqueTopic("warehouse-group"));
+	}
+
+	private static String group(ApplicationContext context) {
+		return context.getEnvironment().getProperty("test.group");
+	}
+
+	private static ListenerContainer container(ApplicationContext context) {
+		return context.getBean(ReliableListeners.class).container(group(context));
+	}
+
+	private static DefaultMQProducer producer(ApplicationContext context) {
+		return context.getBean(RocketMqAutoConfiguration.PRODUCER_BEAN, DefaultMQProducer.class);
+	}
+
+	/** Sends the message of an outbox row again, as a relay does after losing its lease. */
+	private static void resend(ApplicationContext context, String messageId, TestOrders.Order order) throws Exception {
+		String topic = context.getEnvironment().getProperty("test.topic");
+		byte[] body = ("{\"id\":\"" + order.id() + "\",\"sku\":\"" + order.sku() + "\"}").getBytes(StandardCharsets.UTF_8);
+		OutboxRow row = new OutboxRow(1, messageId, topic, "placed", order.id(), null, Map.of(), body, 1, Instant.now());
+		assertThat(producer(context).send(RocketMqSender.toMessage(row)).getSendStatus().name()).isEqualTo("SEND_OK");
+	}
+
+	static class FutureListener {
+
+		@ReliableListener(topic = "futures", consumerGroup = "futures")
+		public CompletableFuture<Void> on(String payload) {
+			return CompletableFuture.completedFuture(null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FutureListenerConfig {
+
+		@Bean
+		FutureListener futureListener() {
+			return new FutureListener();
+		}
+
+	}
+
+	interface Shape {
+
+	}
+
+	static class AbstractPayloadListener {
+
+		@ReliableListener(topic = "shapes", consumerGroup = "shapes")
+		public void on(Shape shape) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AbstractPayloadListenerConfig {
+
+		@Bean
+		AbstractPayloadListener abstractPayloadListener() {
+			return new AbstractPayloadListener();
+		}
+
+	}
+
+
+}
