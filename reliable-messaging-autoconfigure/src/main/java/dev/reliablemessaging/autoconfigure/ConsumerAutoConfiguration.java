@@ -38,7 +38,7 @@ public final class ConsumerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConsumerSettings reliableMessagingConsumerSettings(ReliableMessagingProperties properties) {
-		return ConsumerSettings.from(properties.getConsumer());
+		return ConsumerSettings.from(properties);
 	}
 
 	@Bean

@@ -7,16 +7,21 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 /**
  * Settings shared by the starter's consumers, checked once.
  */
-record ConsumerSettings(int threads, ConsumeFromWhere consumeFromWhere, Duration shutdownWait, Duration dedupWindow) {
+record ConsumerSettings(int threads, ConsumeFromWhere consumeFromWhere, Duration shutdownWait, Duration dedupWindow,
+		Duration routeRefreshInterval) {
 
-	static ConsumerSettings from(ReliableMessagingProperties.Consumer consumer) {
+	static ConsumerSettings from(ReliableMessagingProperties properties) {
+		ReliableMessagingProperties.Consumer consumer = properties.getConsumer();
+		Duration routeRefresh = properties.getRocketmq().getRouteRefreshInterval();
+		PropertyChecks.positive("reliable-messaging.rocketmq.route-refresh-interval", routeRefresh);
 		String prefix = "reliable-messaging.consumer.";
 		PropertyChecks.between(prefix + "threads", consumer.getThreads(), 1, 256);
 		PropertyChecks.positive(prefix + "dedup-window", consumer.getDedupWindow());
 		PropertyChecks.notNegative(prefix + "shutdown-wait", consumer.getShutdownWait());
 		ConsumeFromWhere from = (consumer.getStartFrom() == ReliableMessagingProperties.StartFrom.LATEST)
 				? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET : ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET;
-		return new ConsumerSettings(consumer.getThreads(), from, consumer.getShutdownWait(), consumer.getDedupWindow());
+		return new ConsumerSettings(consumer.getThreads(), from, consumer.getShutdownWait(), consumer.getDedupWindow(),
+				routeRefresh);
 	}
 
 }

@@ -55,6 +55,7 @@ final class ListenerContainer {
 		this.consumer.setConsumeThreadMin(settings.threads());
 		this.consumer.setConsumeThreadMax(settings.threads());
 		this.consumer.setAwaitTerminationMillisWhenShutdown(settings.shutdownWait().toMillis());
+		this.consumer.setPollNameServerInterval((int) settings.routeRefreshInterval().toMillis());
 		if (listener.orderly()) {
 			this.consumer.registerMessageListener((MessageListenerOrderly) (messages, context) -> consumeOrderly(messages));
 		}

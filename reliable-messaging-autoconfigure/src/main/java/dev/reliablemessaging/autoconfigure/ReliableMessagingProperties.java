@@ -62,6 +62,12 @@ public class ReliableMessagingProperties {
 		private Duration sendTimeout = Duration.ofSeconds(3);
 
 		/**
+		 * How often clients ask the name server for topic routes: how soon they notice new topics and queues,
+		 * such as a consumer group's retry topic after its first failure.
+		 */
+		private Duration routeRefreshInterval = Duration.ofSeconds(30);
+
+		/**
 		 * Largest message body accepted at publish time; must not exceed the broker's maxMessageSize.
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(4);
@@ -100,6 +106,14 @@ public class ReliableMessagingProperties {
 
 		public void setSendTimeout(Duration sendTimeout) {
 			this.sendTimeout = sendTimeout;
+		}
+
+		public Duration getRouteRefreshInterval() {
+			return this.routeRefreshInterval;
+		}
+
+		public void setRouteRefreshInterval(Duration routeRefreshInterval) {
+			this.routeRefreshInterval = routeRefreshInterval;
 		}
 
 		public DataSize getMaxMessageSize() {

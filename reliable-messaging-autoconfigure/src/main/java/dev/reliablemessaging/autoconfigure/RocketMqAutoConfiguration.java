@@ -67,6 +67,8 @@ public final class RocketMqAutoConfiguration {
 		producer.setInstanceName("rm-producer-" + UUID.randomUUID());
 		producer.setSendMsgTimeout((int) rocketmq.getSendTimeout().toMillis());
 		producer.setMaxMessageSize((int) rocketmq.getMaxMessageSize().toBytes());
+		PropertyChecks.positive("reliable-messaging.rocketmq.route-refresh-interval", rocketmq.getRouteRefreshInterval());
+		producer.setPollNameServerInterval((int) rocketmq.getRouteRefreshInterval().toMillis());
 		producer.start();
 		return producer;
 	}

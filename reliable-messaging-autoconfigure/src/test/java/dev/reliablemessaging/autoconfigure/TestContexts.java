@@ -33,7 +33,7 @@ final class TestContexts {
 	static ApplicationContextRunner onSharedBroker() {
 		return runner().withPropertyValues("reliable-messaging.rocketmq.name-server=" + SharedBroker.nameServer(),
 				"reliable-messaging.relay.poll-interval=100ms", "reliable-messaging.relay.backoff.initial=100ms",
-				"reliable-messaging.relay.backoff.max=1s");
+				"reliable-messaging.relay.backoff.max=1s", "reliable-messaging.rocketmq.route-refresh-interval=1s");
 	}
 
 	static String h2Url() {
