@@ -40,8 +40,11 @@ final class ListenerContainer {
 
 	private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
 
+	private final ConsumerMetrics metrics;
+
 	ListenerContainer(ListenerMethod listener, ReliableMessageHandler handler, RocketMqEndpoint endpoint,
-			ConsumerSettings settings) {
+			ConsumerSettings settings, ConsumerMetrics metrics) {
+		this.metrics = metrics;
 		this.listener = listener;
 		this.handler = handler;
 		for (Outcome outcome : Outcome.values()) {
@@ -113,6 +116,7 @@ final class ListenerContainer {
 	private boolean handle(MessageExt message) {
 		Outcome outcome = this.handler.handle(message);
 		this.outcomes.get(outcome).incrementAndGet();
+		this.metrics.record(this.listener, outcome);
 		return switch (outcome) {
 			case PROCESSED, DUPLICATE -> true;
 			case FAILED -> false;

@@ -39,13 +39,15 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 
 	private final ConsumerSettings settings;
 
+	private final ConsumerMetrics metrics;
+
 	private final List<ListenerContainer> containers = new ArrayList<>();
 
 	private volatile boolean running;
 
 	ReliableListeners(ConfigurableListableBeanFactory beanFactory, Environment environment, InboxStore inbox,
 			PlatformTransactionManager transactionManager, PayloadBinder binder, RocketMqEndpoint endpoint,
-			ConsumerSettings settings) {
+			ConsumerSettings settings, ConsumerMetrics metrics) {
 		this.beanFactory = beanFactory;
 		this.environment = environment;
 		this.inbox = inbox;
@@ -53,6 +55,7 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 		this.binder = binder;
 		this.endpoint = endpoint;
 		this.settings = settings;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -75,7 +78,8 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 							+ listener.description() + " share the consumer group '" + listener.consumerGroup()
 							+ "'; RocketMQ needs one subscription per group. Give each its own group.");
 				}
-				this.containers.add(new ListenerContainer(listener, handler(listener), this.endpoint, this.settings));
+				this.containers.add(new ListenerContainer(listener, handler(listener), this.endpoint, this.settings,
+						this.metrics));
 			});
 		}
 	}

@@ -1,0 +1,143 @@
+package dev.reliablemessaging.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample end to end over HTTP, on H2 and the embedded broker.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.datasource.url=jdbc:h2:mem:orders-${random.uuid};DB_CLOSE_DELAY=-1",
+				"reliable-messaging.rocketmq.embedded.store-dir=${java.io.tmpdir}/rm-sample-${random.uuid}",
+				"reliable-messaging.rocketmq.route-refresh-interval=1s" })
+class OrderFlowTests {
+
+	private static final JsonMapper json = new JsonMapper();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private JdbcTemplate jdbc;
+
+	@Test
+	void fiveHundredOrdersAllSettleWithOneReservationEachAndExactStock() throws Exception {
+		Map<String, Object> stockBefore = stock();
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			String sku = (i % 10 == 0) ? "rare-widget" : List.of("apple", "banana", "cherry").get(i % 3);
+			int quantity = 1 + ThreadLocalRandom.current().nextInt(5);
+			responses.add(pool.submit(() -> post("{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}")));
+		}
+		List<String> ids = new ArrayList<>();
+		for (Future<HttpResponse<String>> response : responses) {
+			HttpResponse<String> placed = response.get();
+			assertThat(placed.statusCode()).isEqualTo(201);
+			JsonNode body = json.readTree(placed.body());
+			assertThat(body.get("status").asString()).isEqualTo("PENDING");
+			assertThat(placed.headers().firstValue("Location")).hasValue("/orders/" + body.get("id").asString());
+			ids.add(body.get("id").asString());
+		}
+		pool.shutdown();
+
+		await().atMost(Duration.ofSeconds(120)).until(() -> count("SELECT COUNT(*) FROM orders WHERE status = 'PENDING'") == 0);
+		assertThat(count("SELECT COUNT(*) FROM orders")).isEqualTo(500);
+		assertThat(count("SELECT COUNT(*) FROM orders WHERE status IN ('CONFIRMED', 'REJECTED')")).isEqualTo(500);
+		assertThat(count("SELECT COUNT(*) FROM stock_decisions")).isEqualTo(500);
+		assertThat(count("SELECT COUNT(*) FROM (SELECT order_id FROM stock_decisions GROUP BY order_id HAVING COUNT(*) > 1) d"))
+			.isZero();
+		assertThat(count("SELECT COUNT(*) FROM stock_decisions d JOIN orders o ON o.id = d.order_id "
+				+ "WHERE (d.outcome = 'RESERVED') <> (o.status = 'CONFIRMED')")).isZero();
+		Map<String, Object> stockAfter = stock();
+		for (String sku : stockBefore.keySet()) {
+			long decrease = ((Number) stockBefore.get(sku)).longValue() - ((Number) stockAfter.get(sku)).longValue();
+			long confirmed = count("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE status = 'CONFIRMED' AND sku = ?",
+					sku);
+			assertThat(decrease).as(sku).isEqualTo(confirmed);
+		}
+
+		HttpResponse<String> one = get("/orders/" + ids.get(0));
+		assertThat(one.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(one.body()).get("status").asString()).isIn("CONFIRMED", "REJECTED");
+		HttpResponse<String> confirmed = get("/orders?status=CONFIRMED");
+		assertThat(confirmed.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(confirmed.body())).allSatisfy(
+				(order) -> assertThat(order.get("status").asString()).isEqualTo("CONFIRMED"));
+	}
+
+	@Test
+	void badRequestsAnswer400NamingTheField() throws Exception {
+		HttpResponse<String> missingSku = post("{\"quantity\":2}");
+		assertThat(missingSku.statusCode()).isEqualTo(400);
+		assertThat(missingSku.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).contains("application/problem+json"));
+		assertThat(missingSku.body()).contains("\"field\":\"sku\"");
+
+		HttpResponse<String> zeroQuantity = post("{\"sku\":\"apple\",\"quantity\":0}");
+		assertThat(zeroQuantity.statusCode()).isEqualTo(400);
+		assertThat(zeroQuantity.body()).contains("\"field\":\"quantity\"");
+
+		HttpResponse<String> malformed = post("{\"sku\":\"apple\",\"quantity\":");
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat(malformed.body()).contains("\"field\"").contains("not valid JSON");
+
+		HttpResponse<String> wrongType = post("{\"sku\":\"apple\",\"quantity\":\"two\"}");
+		assertThat(wrongType.statusCode()).isEqualTo(400);
+		assertThat(wrongType.body()).contains("\"field\":\"quantity\"");
+
+		assertThat(get("/orders/no-such-order").statusCode()).isEqualTo(404);
+		assertThat(count("SELECT COUNT(*) FROM orders WHERE sku = 'apple' AND quantity = 0")).isZero();
+	}
+
+	private HttpResponse<String> post(String body) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri("/orders"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
+	private long count(String sql, Object... args) {
+		return this.jdbc.queryForObject(sql, Long.class, args);
+	}
+
+	private Map<String, Object> stock() {
+		Map<String, Object> stock = new java.util.LinkedHashMap<>();
+		this.jdbc.query("SELECT sku, available FROM stock", (rs) -> {
+			stock.put(rs.getString(1), rs.getLong(2));
+		});
+		return stock;
+	}
+
+}
