@@ -92,6 +92,12 @@ final class OutboxStore {
 			UPDATE %1$s SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND status = 'PENDING'
 			""";
 
+	private static final String REPLAY = """
+			UPDATE %1$s SET status = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = NULL, lease_owner = NULL,
+			                lease_until = NULL
+			WHERE message_id = ? AND status = 'DEAD'
+			""";
+
 	private static final String COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM %1$s GROUP BY status";
 
 	private static final int MAX_ERROR_LENGTH = 1000;
@@ -249,6 +255,22 @@ final class OutboxStore {
 	/** Gives back every pending row that {@code owner} holds. */
 	int releaseAll(String owner) {
 		return this.jdbc.update(sql(RELEASE_OWNER), owner);
+	}
+
+	/** Puts DEAD rows back to PENDING with their attempts reset; returns how many were dead. */
+	int replayDead(List<String> messageIds, Instant now) {
+		LocalDateTime at = timestamp(now);
+		int[][] counts = this.jdbc.batchUpdate(sql(REPLAY), messageIds, messageIds.size(), (ps, id) -> {
+			ps.setObject(1, at);
+			ps.setString(2, id);
+		});
+		int replayed = 0;
+		for (int[] batch : counts) {
+			for (int count : batch) {
+				replayed += Math.max(count, 0);
+			}
+		}
+		return replayed;
 	}
 
 	/** Deletes at most {@code limit} SENT rows sent before {@code before}. */

@@ -1,0 +1,96 @@
+package dev.reliablemessaging.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The databases the contract tests run against. PostgreSQL and MariaDB come from environment variables with the
+ * defaults of this project's machines; each test gets a fresh schema of its own. A server that cannot be reached
+ * skips its tests with a message, unless {@code -Drm.require-databases=true} (CI) makes that a failure.
+ */
+enum TestDatabase {
+
+	H2("jdbc:h2:mem:%s;DB_CLOSE_DELAY=-1", "sa", ""),
+
+	POSTGRESQL(env("RM_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"), env("RM_POSTGRES_USER", "postgres"),
+			env("RM_POSTGRES_PASSWORD", "")),
+
+	MARIADB(env("RM_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test"), env("RM_MARIADB_USER", "root"),
+			env("RM_MARIADB_PASSWORD", ""));
+
+	private final String url;
+
+	private final String user;
+
+	private final String password;
+
+	TestDatabase(String url, String user, String password) {
+		this.url = url;
+		this.user = user;
+		this.password = password;
+	}
+
+	/** Creates an empty schema and returns a JDBC URL that uses it; skips (or fails in CI) if the server is away. */
+	String freshSchemaUrl() {
+		String schema = "rm_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		if (this == H2) {
+			return this.url.formatted(schema);
+		}
+		requireAvailable();
+		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+				Statement statement = connection.createStatement()) {
+			if (this == POSTGRESQL) {
+				statement.execute("CREATE SCHEMA " + schema);
+				return this.url + (this.url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+			}
+			statement.execute("CREATE DATABASE " + schema);
+			return this.url.substring(0, this.url.lastIndexOf('/') + 1) + schema;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not create a test schema on " + this, ex);
+		}
+	}
+
+	String user() {
+		return this.user;
+	}
+
+	String password() {
+		return this.password;
+	}
+
+	String[] springProperties(String jdbcUrl) {
+		return new String[] { "spring.datasource.url=" + jdbcUrl, "spring.datasource.username=" + this.user,
+				"spring.datasource.password=" + this.password };
+	}
+
+	void requireAvailable() {
+		if (this == H2) {
+			return;
+		}
+		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password)) {
+			connection.isValid(2);
+		}
+		catch (SQLException ex) {
+			String message = this + " is not reachable at " + this.url + " (" + ex.getMessage()
+					+ "); set RM_" + name().replace("QL", "").toUpperCase(Locale.ROOT)
+					+ "_URL to run these tests";
+			if (Boolean.getBoolean("rm.require-databases")) {
+				throw new IllegalStateException(message + ". rm.require-databases is set, so this fails.", ex);
+			}
+			Assumptions.abort(message);
+		}
+	}
+
+	private static String env(String name, String fallback) {
+		String value = System.getenv(name);
+		return (value != null && !value.isBlank()) ? value : fallback;
+	}
+
+}
