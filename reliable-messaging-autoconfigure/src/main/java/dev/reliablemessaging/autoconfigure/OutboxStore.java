@@ -43,18 +43,30 @@ final class OutboxStore {
 			+ "o.headers, o.payload, o.attempts, o.created_at, o.next_attempt_at, o.lease_until";
 
 	/**
-	 * Due, unleased rows that are free to send: unordered rows, and the first unsent row of each ordering key. A
-	 * later row of a key waits while an earlier one is pending or dead, so a key is never reordered.
+	 * The oldest due, unleased rows, read without locks: the window a claim looks at. Bounding it keeps the claim
+	 * cheap however many rows wait behind the heads of their ordering keys.
+	 */
+	private static final String CLAIM_WINDOW = """
+			SELECT o.id
+			FROM %1$s o
+			WHERE o.status = 'PENDING' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
+			  %2$s
+			ORDER BY o.id
+			LIMIT ?
+			""";
+
+	/**
+	 * The rows of the window that are free to send, locked: unordered rows, and the first unsent row of each ordering
+	 * key. A later row of a key waits while an earlier one is pending or dead, so a key is never reordered.
 	 */
 	private static final String CLAIM_HEADS = """
 			SELECT %2$s
 			FROM %1$s o
-			WHERE o.status = 'PENDING' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
-			  %3$s
+			WHERE o.id IN (%3$s)
+			  AND o.status = 'PENDING' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
 			  AND (o.ordering_key IS NULL OR NOT EXISTS (
 			      SELECT 1 FROM %1$s e WHERE e.ordering_key = o.ordering_key AND e.id < o.id AND e.status <> 'SENT'))
 			ORDER BY o.id
-			LIMIT ?
 			%4$s
 			""";
 
@@ -101,6 +113,9 @@ final class OutboxStore {
 	private static final String COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM %1$s GROUP BY status";
 
 	private static final int MAX_ERROR_LENGTH = 1000;
+
+	/** How many rows a claim looks at for each row it may take. */
+	private static final int WINDOW_FACTOR = 2;
 
 	private static final TypeReference<Map<String, String>> HEADERS_TYPE = new TypeReference<>() {
 	};
@@ -160,10 +175,8 @@ final class OutboxStore {
 	}
 
 	private List<ClaimCandidate> selectHeads(@Nullable Collection<String> messageIds, int limit, Instant now) {
-		List<Object> args = new ArrayList<>();
 		LocalDateTime at = timestamp(now);
-		args.add(at);
-		args.add(at);
+		List<Object> args = new ArrayList<>(List.of(at, at));
 		String idFilter = "";
 		if (messageIds != null) {
 			if (messageIds.isEmpty()) {
@@ -172,9 +185,19 @@ final class OutboxStore {
 			idFilter = "AND o.message_id IN (" + placeholders(messageIds.size()) + ")";
 			args.addAll(messageIds);
 		}
-		args.add(limit);
-		String query = CLAIM_HEADS.formatted(this.table, COLUMNS, idFilter, this.database.skipLocked());
-		return this.jdbc.query(query, this.candidateMapper, args.toArray());
+		args.add(limit * WINDOW_FACTOR);
+		List<Long> window = this.jdbc.queryForList(CLAIM_WINDOW.formatted(this.table, idFilter), Long.class,
+				args.toArray());
+		if (window.isEmpty()) {
+			return List.of();
+		}
+		List<Object> headArgs = new ArrayList<>(window);
+		headArgs.add(at);
+		headArgs.add(at);
+		String query = CLAIM_HEADS.formatted(this.table, COLUMNS, placeholders(window.size()),
+				this.database.skipLocked());
+		List<ClaimCandidate> heads = this.jdbc.query(query, this.candidateMapper, headArgs.toArray());
+		return (heads.size() <= limit) ? heads : heads.subList(0, limit);
 	}
 
 	/**
