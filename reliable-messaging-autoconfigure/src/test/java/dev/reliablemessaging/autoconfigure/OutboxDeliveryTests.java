@@ -48,6 +48,28 @@ class OutboxDeliveryTests {
 	}
 
 	@Test
+	void conditionAndTagTemplateAreEvaluatedPerCall() {
+		String topic = TestContexts.uniqueTopic("express");
+		TestContexts.onSharedBroker()
+			.withUserConfiguration(TestOrders.Config.class)
+			.withPropertyValues("test.topic=" + topic, "reliable-messaging.relay.enabled=false")
+			.run((context) -> {
+				TestOrders orders = context.getBean(TestOrders.class);
+				OutboxTableProbe outbox = new OutboxTableProbe(context);
+				orders.placeIf("slow", false);
+				assertThat(outbox.total()).isZero();
+				TestOrders.Order express = orders.placeIf("fast", true);
+				assertThat(outbox.total()).isEqualTo(1);
+				OutboxRow row = context.getBean(OutboxStore.class)
+					.claim("test", null, 10, java.time.Instant.now(), java.time.Instant.now().plusSeconds(30))
+					.get(0);
+				assertThat(row.tag()).isEqualTo("FAST");
+				assertThat(row.key()).isEqualTo(express.id());
+				assertThat(row.topic()).isEqualTo(topic);
+			});
+	}
+
+	@Test
 	void publishingWithoutTransactionFailsBeforeTheMethodRuns() {
 		TestContexts.onSharedBroker()
 			.withUserConfiguration(TestOrders.Config.class)

@@ -41,6 +41,13 @@ public class TestOrders {
 	}
 
 	@Transactional
+	@ReliablePublish(topic = "${test.topic}", tag = "#{#p0.toUpperCase()}", key = "#result.id()",
+			condition = "#express")
+	public Order placeIf(String sku, boolean express) {
+		return new Order(UUID.randomUUID().toString(), sku);
+	}
+
+	@Transactional
 	public Order placeThenFail(String sku) {
 		Order order = place(sku);
 		throw new IllegalStateException("business rule failed after publishing " + order.id());

@@ -27,7 +27,7 @@ class ReadyBanner {
 		logger.info("""
 
 				Order service ready at {}
-				  place an order:  curl -i -X POST {}/orders -H 'Content-Type: application/json' -d '{{"sku":"apple","quantity":2}}'
+				  place an order:  curl -i -X POST {}/orders -H 'Content-Type: application/json' -d '{"sku":"apple","quantity":2}'
 				  see it:          curl {}/orders/<id>
 				  list confirmed:  curl '{}/orders?status=CONFIRMED'
 				  stock left:      SKUs apple, banana, cherry (plenty) and rare-widget (200 units)
