@@ -45,6 +45,7 @@ enum TestDatabase {
 		requireAvailable();
 		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
 				Statement statement = connection.createStatement()) {
+			dropAtExit(schema);
 			if (this == POSTGRESQL) {
 				statement.execute("CREATE SCHEMA " + schema);
 				return this.url + (this.url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
@@ -55,6 +56,19 @@ enum TestDatabase {
 		catch (SQLException ex) {
 			throw new IllegalStateException("Could not create a test schema on " + this, ex);
 		}
+	}
+
+	/** Test schemas are dropped when the test JVM ends, so runs do not pile up data on the servers. */
+	private void dropAtExit(String schema) {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+					Statement statement = connection.createStatement()) {
+				statement.execute((this == POSTGRESQL) ? "DROP SCHEMA " + schema + " CASCADE" : "DROP DATABASE " + schema);
+			}
+			catch (SQLException ex) {
+				System.err.println("Could not drop test schema " + schema + " on " + this + ": " + ex.getMessage());
+			}
+		}, "drop-" + schema));
 	}
 
 	String user() {
