@@ -62,7 +62,7 @@ final class OutboxStore {
 	private static final String CLAIM_HEADS = """
 			SELECT %2$s
 			FROM %1$s o
-			WHERE o.id IN (%3$s)
+			WHERE %3$s
 			  AND o.status = 'PENDING' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
 			  AND (o.ordering_key IS NULL OR NOT EXISTS (
 			      SELECT 1 FROM %1$s e WHERE e.ordering_key = o.ordering_key AND e.id < o.id AND e.status <> 'SENT'))
@@ -70,19 +70,22 @@ final class OutboxStore {
 			%4$s
 			""";
 
-	/** Pending rows of ordering keys whose head this claim holds; the caller keeps each key's due prefix. */
+	/**
+	 * Pending rows of ordering keys whose head this claim holds, up to the end of the window; the caller keeps each
+	 * key's gap-free run of free rows.
+	 */
 	private static final String CLAIM_FOLLOWERS = """
 			SELECT %2$s
 			FROM %1$s o
-			WHERE o.ordering_key IN (%3$s) AND o.status = 'PENDING' AND o.id > ?
+			WHERE o.ordering_key IN (%3$s) AND o.status = 'PENDING' AND o.id > ? AND o.id <= ?
 			ORDER BY o.id
 			LIMIT ?
 			FOR UPDATE
 			""";
 
-	private static final String LEASE = "UPDATE %1$s SET lease_owner = ?, lease_until = ? WHERE id = ?";
+	private static final String LEASE = "UPDATE %1$s SET lease_owner = ?, lease_until = ? WHERE id IN (%2$s)";
 
-	private static final String DELETE_SENT = "DELETE FROM %1$s WHERE id = ?";
+	private static final String DELETE_SENT = "DELETE FROM %1$s WHERE id IN (%2$s)";
 
 	private static final String MARK_SENT = """
 			UPDATE %1$s SET status = 'SENT', sent_at = ?, broker_message_id = ?, lease_owner = NULL, lease_until = NULL,
@@ -161,20 +164,28 @@ final class OutboxStore {
 	List<OutboxRow> claim(String owner, @Nullable Collection<String> messageIds, int limit, Instant now,
 			Instant leaseUntil) {
 		List<OutboxRow> claimed = this.claimTransaction.execute((status) -> {
-			List<ClaimCandidate> heads = selectHeads(messageIds, limit, now);
+			List<Long> window = selectWindow(messageIds, limit * WINDOW_FACTOR, now);
+			if (window.isEmpty()) {
+				return List.<OutboxRow>of();
+			}
+			List<ClaimCandidate> heads = selectHeads(window, messageIds != null, limit, now);
 			List<ClaimCandidate> rows = new ArrayList<>(heads);
 			if (rows.size() < limit) {
-				rows.addAll(selectFollowers(heads, limit - rows.size(), now));
+				rows.addAll(selectFollowers(heads, limit - rows.size(), now, window.get(window.size() - 1)));
 			}
 			rows.sort((a, b) -> Long.compare(a.row().id(), b.row().id()));
-			LocalDateTime until = timestamp(leaseUntil);
-			this.jdbc.batchUpdate(sql(LEASE), rows.stream().map((c) -> new Object[] { owner, until, c.row().id() }).toList());
+			if (!rows.isEmpty()) {
+				List<Object> args = new ArrayList<>(List.of(owner, timestamp(leaseUntil)));
+				rows.forEach((candidate) -> args.add(candidate.row().id()));
+				this.jdbc.update(LEASE.formatted(this.table, placeholders(rows.size())), args.toArray());
+			}
 			return rows.stream().map(ClaimCandidate::row).toList();
 		});
 		return (claimed != null) ? claimed : List.of();
 	}
 
-	private List<ClaimCandidate> selectHeads(@Nullable Collection<String> messageIds, int limit, Instant now) {
+	/** The ids of the oldest due, unleased rows, ascending. */
+	private List<Long> selectWindow(@Nullable Collection<String> messageIds, int size, Instant now) {
 		LocalDateTime at = timestamp(now);
 		List<Object> args = new ArrayList<>(List.of(at, at));
 		String idFilter = "";
@@ -185,18 +196,31 @@ final class OutboxStore {
 			idFilter = "AND o.message_id IN (" + placeholders(messageIds.size()) + ")";
 			args.addAll(messageIds);
 		}
-		args.add(limit * WINDOW_FACTOR);
-		List<Long> window = this.jdbc.queryForList(CLAIM_WINDOW.formatted(this.table, idFilter), Long.class,
-				args.toArray());
-		if (window.isEmpty()) {
-			return List.of();
+		args.add(size);
+		return this.jdbc.queryForList(CLAIM_WINDOW.formatted(this.table, idFilter), Long.class, args.toArray());
+	}
+
+	/**
+	 * The free rows of the window. The poller's window is given as its id range (two parameters, however large the
+	 * batch; the other conditions pick the same rows); the fast path's few rows by their ids.
+	 */
+	private List<ClaimCandidate> selectHeads(List<Long> window, boolean exact, int limit, Instant now) {
+		LocalDateTime at = timestamp(now);
+		List<Object> args = new ArrayList<>();
+		String range;
+		if (exact) {
+			range = "o.id IN (" + placeholders(window.size()) + ")";
+			args.addAll(window);
 		}
-		List<Object> headArgs = new ArrayList<>(window);
-		headArgs.add(at);
-		headArgs.add(at);
-		String query = CLAIM_HEADS.formatted(this.table, COLUMNS, placeholders(window.size()),
-				this.database.skipLocked());
-		List<ClaimCandidate> heads = this.jdbc.query(query, this.candidateMapper, headArgs.toArray());
+		else {
+			range = "o.id BETWEEN ? AND ?";
+			args.add(window.get(0));
+			args.add(window.get(window.size() - 1));
+		}
+		args.add(at);
+		args.add(at);
+		String query = CLAIM_HEADS.formatted(this.table, COLUMNS, range, this.database.skipLocked());
+		List<ClaimCandidate> heads = this.jdbc.query(query, this.candidateMapper, args.toArray());
 		return (heads.size() <= limit) ? heads : heads.subList(0, limit);
 	}
 
@@ -204,7 +228,7 @@ final class OutboxStore {
 	 * The rows that follow each claimed head of an ordering key, as long as they are due and unleased: the first
 	 * row that is not ends the key's run, so the run is always a gap-free prefix.
 	 */
-	private List<ClaimCandidate> selectFollowers(List<ClaimCandidate> heads, int limit, Instant now) {
+	private List<ClaimCandidate> selectFollowers(List<ClaimCandidate> heads, int limit, Instant now, long windowEnd) {
 		Map<String, Long> headIdByKey = new LinkedHashMap<>();
 		for (ClaimCandidate head : heads) {
 			if (head.row().ordered()) {
@@ -217,7 +241,9 @@ final class OutboxStore {
 		long smallestHead = Collections.min(headIdByKey.values());
 		List<Object> args = new ArrayList<>(headIdByKey.keySet());
 		args.add(smallestHead);
-		args.add(limit);
+		args.add(windowEnd);
+		// the heads after the smallest one come back too and are passed over below
+		args.add(limit + headIdByKey.size());
 		String query = CLAIM_FOLLOWERS.formatted(this.table, COLUMNS, placeholders(headIdByKey.size()));
 		List<ClaimCandidate> candidates = this.jdbc.query(query, this.candidateMapper, args.toArray());
 		Set<String> endedKeys = new LinkedHashSet<>();
@@ -249,7 +275,8 @@ final class OutboxStore {
 						rows.stream().map((r) -> new Object[] { at, r.brokerMessageId(), r.id() }).toList());
 			}
 			else {
-				this.jdbc.batchUpdate(sql(DELETE_SENT), rows.stream().map((r) -> new Object[] { r.id() }).toList());
+				this.jdbc.update(DELETE_SENT.formatted(this.table, placeholders(rows.size())),
+						rows.stream().map(SentRow::id).toArray());
 			}
 		});
 	}
