@@ -189,9 +189,12 @@ public final class OutboundMessage {
 						+ "' is reserved (RocketMQ system properties and names starting with '"
 						+ RESERVED_HEADER_PREFIX + "')");
 			}
-			if (value == null || value.length() > MAX_HEADER_VALUE_LENGTH) {
+			if (value == null || value.isBlank() || value.length() > MAX_HEADER_VALUE_LENGTH
+					|| value.chars().anyMatch(Character::isISOControl)) {
 				throw new IllegalArgumentException("header '" + name + "' of a message to topic '" + this.topic
-						+ "' must have a value of at most " + MAX_HEADER_VALUE_LENGTH + " characters");
+						+ "' must have a value of 1 to " + MAX_HEADER_VALUE_LENGTH
+						+ " characters, not blank and without control characters (RocketMQ refuses blank values and "
+						+ "uses control characters to separate properties)");
 			}
 			this.headers.put(name, value);
 			return this;

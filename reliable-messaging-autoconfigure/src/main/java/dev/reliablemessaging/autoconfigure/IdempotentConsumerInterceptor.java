@@ -75,7 +75,13 @@ final class IdempotentConsumerInterceptor implements MethodInterceptor {
 		catch (CheckedFailure ex) {
 			throw ex.getCause();
 		}
-		return (result != null) ? result.value() : null;
+		Object value = (result != null) ? result.value() : null;
+		Class<?> returnType = method.getReturnType();
+		if (value == null && returnType.isPrimitive() && returnType != void.class) {
+			// a skipped duplicate of a method returning a primitive answers its default value
+			return java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(returnType, 1), 0);
+		}
+		return value;
 	}
 
 	private record Holder(@Nullable Object value) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -50,7 +51,7 @@ final class OutboxStore {
 			SELECT o.id
 			FROM %1$s o
 			WHERE o.status = 'PENDING' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
-			  %2$s
+			  AND o.id > ? %2$s
 			ORDER BY o.id
 			LIMIT ?
 			""";
@@ -117,8 +118,11 @@ final class OutboxStore {
 
 	private static final int MAX_ERROR_LENGTH = 1000;
 
-	/** How many rows a claim looks at for each row it may take. */
+	/** How many rows a claim's window holds for each row it may take. */
 	private static final int WINDOW_FACTOR = 2;
+
+	/** How many windows past the first a claim may look at when the first holds too few free rows. */
+	private static final int EXTRA_WINDOWS = 8;
 
 	private static final TypeReference<Map<String, String>> HEADERS_TYPE = new TypeReference<>() {
 	};
@@ -136,6 +140,9 @@ final class OutboxStore {
 	private final JsonMapper jsonMapper;
 
 	private final RowMapper<ClaimCandidate> candidateMapper = this::mapCandidate;
+
+	/** Where the next claim continues when held-back rows filled every window of the last one; 0 for nowhere. */
+	private final AtomicLong resumeAfter = new AtomicLong();
 
 	OutboxStore(DataSource dataSource, Database database, OutboxTables tables, JsonMapper jsonMapper) {
 		this.database = database;
@@ -164,15 +171,7 @@ final class OutboxStore {
 	List<OutboxRow> claim(String owner, @Nullable Collection<String> messageIds, int limit, Instant now,
 			Instant leaseUntil) {
 		List<OutboxRow> claimed = this.claimTransaction.execute((status) -> {
-			List<Long> window = selectWindow(messageIds, limit * WINDOW_FACTOR, now);
-			if (window.isEmpty()) {
-				return List.<OutboxRow>of();
-			}
-			List<ClaimCandidate> heads = selectHeads(window, messageIds != null, limit, now);
-			List<ClaimCandidate> rows = new ArrayList<>(heads);
-			if (rows.size() < limit) {
-				rows.addAll(selectFollowers(heads, limit - rows.size(), now, window.get(window.size() - 1)));
-			}
+			List<ClaimCandidate> rows = selectFree(messageIds, limit, now);
 			rows.sort((a, b) -> Long.compare(a.row().id(), b.row().id()));
 			if (!rows.isEmpty()) {
 				List<Object> args = new ArrayList<>(List.of(owner, timestamp(leaseUntil)));
@@ -184,10 +183,44 @@ final class OutboxStore {
 		return (claimed != null) ? claimed : List.of();
 	}
 
-	/** The ids of the oldest due, unleased rows, ascending. */
-	private List<Long> selectWindow(@Nullable Collection<String> messageIds, int size, Instant now) {
+	/**
+	 * Free rows, oldest first, from windows of due rows. When the first window yields less than a batch (rows of
+	 * ordering keys held back by a dead, backed-off or leased row can fill it), the claim looks at further windows,
+	 * at most {@value #EXTRA_WINDOWS} of them; the next claim resumes where this one stopped, so rows behind any
+	 * backlog of held-back rows are reached within a few polls.
+	 */
+	private List<ClaimCandidate> selectFree(@Nullable Collection<String> messageIds, int limit, Instant now) {
+		int windowSize = limit * WINDOW_FACTOR;
+		List<ClaimCandidate> rows = new ArrayList<>();
+		long after = 0;
+		for (int round = 0; round <= EXTRA_WINDOWS; round++) {
+			List<Long> window = selectWindow(messageIds, after, windowSize, now);
+			if (window.isEmpty()) {
+				this.resumeAfter.set(0);
+				return rows;
+			}
+			long windowEnd = window.get(window.size() - 1);
+			List<ClaimCandidate> heads = selectHeads(window, messageIds != null, limit - rows.size(), now);
+			rows.addAll(heads);
+			if (rows.size() < limit) {
+				rows.addAll(selectFollowers(heads, limit - rows.size(), now, windowEnd));
+			}
+			if (rows.size() >= limit || window.size() < windowSize || messageIds != null) {
+				if (window.size() < windowSize) {
+					this.resumeAfter.set(0);
+				}
+				return rows;
+			}
+			after = (round == 0) ? Math.max(windowEnd, this.resumeAfter.get()) : windowEnd;
+		}
+		this.resumeAfter.set(after);
+		return rows;
+	}
+
+	/** The ids of the oldest due, unleased rows after {@code after}, ascending. */
+	private List<Long> selectWindow(@Nullable Collection<String> messageIds, long after, int size, Instant now) {
 		LocalDateTime at = timestamp(now);
-		List<Object> args = new ArrayList<>(List.of(at, at));
+		List<Object> args = new ArrayList<>(List.of(at, at, after));
 		String idFilter = "";
 		if (messageIds != null) {
 			if (messageIds.isEmpty()) {
@@ -255,6 +288,9 @@ final class OutboxStore {
 			}
 			if (candidate.freeAt(now)) {
 				followers.add(candidate);
+				if (followers.size() == limit) {
+					break;
+				}
 			}
 			else {
 				endedKeys.add(key);

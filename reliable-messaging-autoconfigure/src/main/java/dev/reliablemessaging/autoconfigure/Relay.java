@@ -137,8 +137,9 @@ final class Relay implements SmartLifecycle {
 		try {
 			poll();
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Outbox relay poll failed; retrying in {}", this.settings.pollInterval(), ex);
+		catch (Throwable ex) {
+			// anything that escapes would cancel the schedule for good
+			logger.error("Outbox relay poll failed; retrying in {}", this.settings.pollInterval(), ex);
 		}
 	}
 
@@ -151,7 +152,7 @@ final class Relay implements SmartLifecycle {
 			}
 			while (deleted == CLEANUP_BATCH && this.running);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			logger.warn("Removing SENT outbox rows past their retention failed", ex);
 		}
 	}

@@ -91,11 +91,14 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 
 	@Override
 	public synchronized void start() {
+		List<ListenerContainer> started = new ArrayList<>();
 		for (ListenerContainer container : this.containers) {
 			try {
 				container.start();
+				started.add(container);
 			}
-			catch (MQClientException ex) {
+			catch (MQClientException | RuntimeException ex) {
+				started.forEach(ListenerContainer::stop);
 				throw new IllegalStateException("Could not start the consumer of " + container.listener().description(),
 						ex);
 			}

@@ -179,6 +179,26 @@ class StoreContractTests {
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
+	void aLongBacklogBehindADeadRowDoesNotStallOtherRows(TestDatabase database) {
+		open(database);
+		this.transactions.executeWithoutResult((status) -> {
+			for (int i = 0; i < 201; i++) {
+				insert("t", "blocked");
+			}
+		});
+		OutboxRow head = this.outbox.claim("a", null, 1, NOW, NOW.plusSeconds(30)).get(0);
+		this.outbox.markFailed(List.of(new FailedRow(head.id(), 16, NOW, true, "out of attempts")));
+		List<String> free = List.of(insert("t", null), insert("t", "other"));
+		List<String> claimed = new ArrayList<>();
+		for (int poll = 0; poll < 5 && claimed.size() < 2; poll++) {
+			this.outbox.claim("b", null, 5, NOW.plusSeconds(1), NOW.plusSeconds(30))
+				.forEach((row) -> claimed.add(row.messageId()));
+		}
+		assertThat(claimed).containsExactlyInAnyOrderElementsOf(free);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
 	void failedRowsWaitForTheirNextAttempt(TestDatabase database) {
 		open(database);
 		insert("t", null);
