@@ -41,7 +41,7 @@ final class OutboxStore {
 			""";
 
 	private static final String COLUMNS = "o.id, o.message_id, o.topic, o.tag, o.message_key, o.ordering_key, "
-			+ "o.headers, o.payload, o.attempts, o.created_at, o.next_attempt_at, o.lease_until";
+			+ "o.headers, o.payload, o.attempts, o.created_at, o.status, o.next_attempt_at, o.lease_until";
 
 	/**
 	 * The oldest due, unleased rows, read without locks: the window a claim looks at. Bounding it keeps the claim
@@ -72,13 +72,13 @@ final class OutboxStore {
 			""";
 
 	/**
-	 * Pending rows of ordering keys whose head this claim holds, up to the end of the window; the caller keeps each
-	 * key's gap-free run of free rows.
+	 * Unsent rows (pending or dead) of ordering keys whose head this claim holds, up to the end of the window; the
+	 * caller keeps each key's gap-free run of free rows, so a dead row in between ends the run.
 	 */
 	private static final String CLAIM_FOLLOWERS = """
 			SELECT %2$s
 			FROM %1$s o
-			WHERE o.ordering_key IN (%3$s) AND o.status = 'PENDING' AND o.id > ? AND o.id <= ?
+			WHERE o.ordering_key IN (%3$s) AND o.status <> 'SENT' AND o.id > ? AND o.id <= ?
 			ORDER BY o.id
 			LIMIT ?
 			FOR UPDATE
@@ -382,7 +382,8 @@ final class OutboxStore {
 				rs.getString("tag"), rs.getString("message_key"), rs.getString("ordering_key"),
 				(headers != null) ? this.jsonMapper.readValue(headers, HEADERS_TYPE) : Map.of(),
 				rs.getBytes("payload"), rs.getInt("attempts"), instant(rs, "created_at"));
-		return new ClaimCandidate(row, instant(rs, "next_attempt_at"), nullableInstant(rs, "lease_until"));
+		return new ClaimCandidate(row, OutboxStatus.valueOf(rs.getString("status")), instant(rs, "next_attempt_at"),
+				nullableInstant(rs, "lease_until"));
 	}
 
 	private String sql(String template) {
@@ -412,10 +413,13 @@ final class OutboxStore {
 	}
 
 	/** A selected row with the fields that decide whether it may be claimed. */
-	private record ClaimCandidate(OutboxRow row, Instant nextAttemptAt, @Nullable Instant leaseUntil) {
+	private record ClaimCandidate(OutboxRow row, OutboxStatus status, Instant nextAttemptAt,
+			@Nullable Instant leaseUntil) {
 
+		/** Pending, due and unleased; a dead row is never free, so it ends its key's run. */
 		boolean freeAt(Instant now) {
-			return !this.nextAttemptAt.isAfter(now) && (this.leaseUntil == null || this.leaseUntil.isBefore(now));
+			return this.status == OutboxStatus.PENDING && !this.nextAttemptAt.isAfter(now)
+					&& (this.leaseUntil == null || this.leaseUntil.isBefore(now));
 		}
 
 	}

@@ -5,15 +5,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,9 +174,15 @@ final class Relay implements SmartLifecycle {
 		Map<MessageQueue, List<OutboxRow>> orderedByQueue = new LinkedHashMap<>();
 		List<OutboxRow> unroutable = new ArrayList<>();
 		Exception routeFailure = null;
+		Set<String> unroutableKeys = new HashSet<>();
+		List<Long> heldBackByRoute = new ArrayList<>();
 		for (OutboxRow row : rows) {
 			if (!row.ordered()) {
 				unorderedByTopic.computeIfAbsent(row.topic(), (topic) -> new ArrayList<>()).add(row);
+				continue;
+			}
+			if (unroutableKeys.contains(row.orderingKey())) {
+				heldBackByRoute.add(row.id());
 				continue;
 			}
 			try {
@@ -183,11 +191,14 @@ final class Relay implements SmartLifecycle {
 			}
 			catch (Exception ex) {
 				unroutable.add(row);
+				unroutableKeys.add(row.orderingKey());
 				routeFailure = ex;
 			}
 		}
 		if (!unroutable.isEmpty()) {
+			// the first row of a key that cannot be routed fails; its later rows wait without losing an attempt
 			fail(unroutable, "no route: " + describe(routeFailure));
+			this.store.release(heldBackByRoute);
 		}
 		unorderedByTopic.values().forEach((topicRows) -> {
 			for (List<OutboxRow> chunk : chunks(topicRows)) {

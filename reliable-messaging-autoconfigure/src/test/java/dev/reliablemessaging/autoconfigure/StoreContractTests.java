@@ -199,6 +199,24 @@ class StoreContractTests {
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
+	void aReplayedHeadDoesNotLetLaterRowsOvertakeADeadRowBehindIt(TestDatabase database) {
+		open(database);
+		String first = insert("t", "k");
+		String second = insert("t", "k");
+		String third = insert("t", "k");
+		List<OutboxRow> claimed = this.outbox.claim("a", null, 10, NOW, NOW.plusSeconds(30));
+		assertThat(claimed).extracting(OutboxRow::messageId).containsExactly(first, second, third);
+		this.outbox.markFailed(List.of(new FailedRow(claimed.get(0).id(), 16, NOW, true, "dead"),
+				new FailedRow(claimed.get(1).id(), 16, NOW, true, "dead")));
+		this.outbox.release(List.of(claimed.get(2).id()));
+
+		assertThat(this.outbox.replayDead(List.of(first), NOW)).isEqualTo(1);
+		assertThat(this.outbox.claim("b", null, 10, NOW.plusSeconds(1), NOW.plusSeconds(30)))
+			.extracting(OutboxRow::messageId).containsExactly(first);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
 	void failedRowsWaitForTheirNextAttempt(TestDatabase database) {
 		open(database);
 		insert("t", null);
