@@ -18,17 +18,10 @@ final class AnnotationAdvisor extends AbstractPointcutAdvisor {
 
 	private final transient Pointcut pointcut;
 
-	private final Class<? extends Annotation> annotation;
-
 	AnnotationAdvisor(Class<? extends Annotation> annotation, MethodInterceptor interceptor) {
-		this.annotation = annotation;
 		this.interceptor = interceptor;
 		this.pointcut = new AnnotationMatchingPointcut(null, annotation, true);
 		setOrder(LOWEST_PRECEDENCE);
-	}
-
-	Class<? extends Annotation> annotation() {
-		return this.annotation;
 	}
 
 	@Override

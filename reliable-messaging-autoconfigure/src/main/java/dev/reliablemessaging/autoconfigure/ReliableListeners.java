@@ -117,10 +117,6 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 		return this.running;
 	}
 
-	List<ListenerContainer> containers() {
-		return List.copyOf(this.containers);
-	}
-
 	ListenerContainer container(String consumerGroup) {
 		return this.containers.stream()
 			.filter((container) -> container.listener().consumerGroup().equals(consumerGroup))
