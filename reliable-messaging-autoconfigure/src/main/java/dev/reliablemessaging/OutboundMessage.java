@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.jspecify.annotations.Nullable;
@@ -117,6 +118,10 @@ public final class OutboundMessage {
 		}
 		if (TopicValidator.isSystemTopic(topic) || TopicValidator.isNotAllowedSendTopic(topic)) {
 			throw new IllegalArgumentException("topic '" + topic + "' is a RocketMQ system topic");
+		}
+		if (topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(MixAll.DLQ_GROUP_TOPIC_PREFIX)) {
+			throw new IllegalArgumentException("topic '" + topic + "' is a consumer group's retry or dead-letter "
+					+ "topic; publish to the group's own topic instead");
 		}
 		return topic;
 	}

@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import dev.reliablemessaging.IdempotentConsumer;
+import dev.reliablemessaging.PayloadCodec;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -16,7 +17,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -57,28 +57,16 @@ public final class ConsumerAutoConfiguration {
 	ReliableListeners reliableMessagingListeners(ConfigurableListableBeanFactory beanFactory, Environment environment,
 			InboxStore inbox, ObjectProvider<PlatformTransactionManager> transactionManager,
 			ObjectProvider<JsonMapper> jsonMapper, RocketMqEndpoint endpoint, ConsumerSettings settings,
-			ObjectProvider<ConsumerMetrics> metrics) {
+			ObjectProvider<MessagingMetrics> metrics, ObjectProvider<MessageTracing> tracing,
+			ObjectProvider<PayloadCodec> codec) {
 		PlatformTransactionManager transactions = transactionManager.getIfUnique();
 		if (transactions == null) {
 			throw new IllegalStateException("@ReliableListener needs one PlatformTransactionManager for the "
 					+ "DataSource, to commit the handler's changes with its inbox row; found none or several");
 		}
 		return new ReliableListeners(beanFactory, environment, inbox, transactions,
-				new PayloadBinder(jsonMapper.getIfAvailable(JsonMapper::new)), endpoint, settings,
-				metrics.getIfAvailable(ConsumerMetrics::none));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
-	static class MetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		@ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
-		ConsumerMetrics reliableMessagingConsumerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-			return new MicrometerConsumerMetrics(registry);
-		}
-
+				new PayloadBinder(jsonMapper.getIfAvailable(JsonMapper::new), codec.getIfUnique()), endpoint, settings,
+				metrics.getIfAvailable(MessagingMetrics::none), tracing.getIfAvailable(MessageTracing::none));
 	}
 
 	@Bean

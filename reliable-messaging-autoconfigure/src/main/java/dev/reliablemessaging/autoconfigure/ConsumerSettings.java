@@ -7,8 +7,8 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 /**
  * Settings shared by the starter's consumers, checked once.
  */
-record ConsumerSettings(int threads, ConsumeFromWhere consumeFromWhere, Duration shutdownWait, Duration dedupWindow,
-		Duration routeRefreshInterval) {
+record ConsumerSettings(int threads, int batchSize, ConsumeFromWhere consumeFromWhere, Duration shutdownWait,
+		Duration dedupWindow, Duration routeRefreshInterval) {
 
 	static ConsumerSettings from(ReliableMessagingProperties properties) {
 		ReliableMessagingProperties.Consumer consumer = properties.getConsumer();
@@ -16,12 +16,13 @@ record ConsumerSettings(int threads, ConsumeFromWhere consumeFromWhere, Duration
 		PropertyChecks.positive("reliable-messaging.rocketmq.route-refresh-interval", routeRefresh);
 		String prefix = "reliable-messaging.consumer.";
 		PropertyChecks.between(prefix + "threads", consumer.getThreads(), 1, 256);
+		PropertyChecks.between(prefix + "batch-size", consumer.getBatchSize(), 1, 256);
 		PropertyChecks.positive(prefix + "dedup-window", consumer.getDedupWindow());
 		PropertyChecks.notNegative(prefix + "shutdown-wait", consumer.getShutdownWait());
 		ConsumeFromWhere from = (consumer.getStartFrom() == ReliableMessagingProperties.StartFrom.LATEST)
 				? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET : ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET;
-		return new ConsumerSettings(consumer.getThreads(), from, consumer.getShutdownWait(), consumer.getDedupWindow(),
-				routeRefresh);
+		return new ConsumerSettings(consumer.getThreads(), consumer.getBatchSize(), from, consumer.getShutdownWait(),
+				consumer.getDedupWindow(), routeRefresh);
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The databases the starter supports, and the few statements in which they differ.
  */
@@ -34,6 +36,11 @@ enum Database {
 		String limitedDelete(String table, String where) {
 			return "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table + " WHERE " + where
 					+ " LIMIT ?)";
+		}
+
+		@Override
+		@Nullable String relaxedDurability() {
+			return "SET LOCAL synchronous_commit = off";
 		}
 	},
 
@@ -72,6 +79,14 @@ enum Database {
 	/** The lock clause of the relay's claim query: rows locked by another claim are passed over. */
 	String skipLocked() {
 		return "FOR UPDATE SKIP LOCKED";
+	}
+
+	/**
+	 * A statement that lets the current transaction commit without waiting for the disk, or {@code null} where the
+	 * database has no such per-transaction setting.
+	 */
+	@Nullable String relaxedDurability() {
+		return null;
 	}
 
 	static Database of(DataSource dataSource) {

@@ -8,18 +8,26 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
+import org.apache.rocketmq.auth.authentication.enums.UserType;
+import org.apache.rocketmq.auth.authentication.model.User;
+import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.BrokerConfig;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.namesrv.NamesrvController;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.remoting.netty.TlsSystemConfig;
+import org.apache.rocketmq.remoting.common.TlsMode;
 import org.apache.rocketmq.store.config.FlushDiskType;
 import org.apache.rocketmq.store.config.MessageStoreConfig;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +43,8 @@ final class EmbeddedRocketMq implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedRocketMq.class);
 
 	private static final String HOST = "127.0.0.1";
+
+	private static final String CLUSTER = "reliable-messaging";
 
 	private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(30);
 
@@ -79,19 +89,21 @@ final class EmbeddedRocketMq implements AutoCloseable {
 		NettyServerConfig server = new NettyServerConfig();
 		server.setBindAddress(HOST);
 		server.setListenPort(this.nameServerPort);
-		NamesrvController controller = new NamesrvController(config, server, new NettyClientConfig());
-		if (!controller.initialize()) {
-			throw new IllegalStateException("The embedded RocketMQ name server did not initialize");
-		}
-		try {
-			controller.start();
-		}
-		catch (Exception ex) {
-			controller.shutdown();
-			throw new IllegalStateException("The embedded RocketMQ name server did not start on port "
-					+ this.nameServerPort, ex);
-		}
-		this.nameServer = controller;
+		this.nameServer = withTlsMode(() -> {
+			NamesrvController controller = new NamesrvController(config, server, new NettyClientConfig());
+			if (!controller.initialize()) {
+				throw new IllegalStateException("The embedded RocketMQ name server did not initialize");
+			}
+			try {
+				controller.start();
+			}
+			catch (Exception ex) {
+				controller.shutdown();
+				throw new IllegalStateException("The embedded RocketMQ name server did not start on port "
+						+ this.nameServerPort, ex);
+			}
+			return controller;
+		});
 	}
 
 	synchronized void startBroker() {
@@ -101,7 +113,8 @@ final class EmbeddedRocketMq implements AutoCloseable {
 		Path dir = directory("broker");
 		BrokerConfig brokerConfig = new BrokerConfig();
 		brokerConfig.setBrokerName(this.settings.brokerName());
-		brokerConfig.setBrokerClusterName("reliable-messaging");
+		brokerConfig.setBrokerId(this.settings.brokerId());
+		brokerConfig.setBrokerClusterName(CLUSTER);
 		brokerConfig.setNamesrvAddr(nameServerAddress());
 		brokerConfig.setBrokerIP1(HOST);
 		brokerConfig.setBrokerIP2(HOST);
@@ -111,7 +124,7 @@ final class EmbeddedRocketMq implements AutoCloseable {
 		brokerConfig.setEnablePropertyFilter(true);
 		brokerConfig.setRegisterNameServerPeriod(10_000);
 		NettyServerConfig server = new NettyServerConfig();
-		server.setBindAddress(HOST);
+		server.setBindAddress(this.settings.brokerBindHost());
 		server.setListenPort(this.brokerPort);
 		MessageStoreConfig store = new MessageStoreConfig();
 		store.setStorePathRootDir(dir.toString());
@@ -123,22 +136,70 @@ final class EmbeddedRocketMq implements AutoCloseable {
 		store.setHaListenPort(this.haPort);
 		store.setDiskMaxUsedSpaceRatio(95);
 		this.settings.storeCustomizer().accept(store);
-		BrokerController controller = new BrokerController(brokerConfig, server, new NettyClientConfig(), store);
-		try {
-			if (!controller.initialize()) {
-				throw new IllegalStateException("initialize() returned false");
+		NettyClientConfig client = new NettyClientConfig();
+		client.setUseTLS(this.settings.tlsOnly());
+		AuthConfig auth = authentication(dir);
+		BrokerController controller = withTlsMode(() -> {
+			BrokerController started = (auth != null) ? new BrokerController(brokerConfig, server, client, store, auth)
+					: new BrokerController(brokerConfig, server, client, store);
+			try {
+				if (!started.initialize()) {
+					throw new IllegalStateException("initialize() returned false");
+				}
+				started.start();
+				this.settings.users()
+					.forEach((accessKey, secretKey) -> started.getAuthenticationMetadataManager()
+						.createUser(User.of(accessKey, secretKey, UserType.NORMAL))
+						.join());
 			}
-			controller.start();
-		}
-		catch (Exception ex) {
-			controller.shutdown();
-			throw new IllegalStateException("The embedded RocketMQ broker did not start on port " + this.brokerPort
-					+ " with store " + dir, ex);
-		}
+			catch (Exception ex) {
+				started.shutdown();
+				throw new IllegalStateException("The embedded RocketMQ broker did not start on port " + this.brokerPort
+						+ " with store " + dir, ex);
+			}
+			return started;
+		});
 		this.broker = controller;
 		awaitRegistration(controller);
 		logger.info("Embedded RocketMQ broker started: name server {}, broker {}:{}, store {}, {}",
 				nameServerAddress(), HOST, this.brokerPort, dir, this.settings.flushDiskType());
+	}
+
+	/** RocketMQ's authentication with a user store of this start's own, or {@code null} when it has no users. */
+	private @Nullable AuthConfig authentication(Path dir) {
+		if (this.settings.users().isEmpty()) {
+			return null;
+		}
+		// RocketMQ caches authentication state per config name and store path for the life of the JVM
+		String instance = UUID.randomUUID().toString();
+		AuthConfig auth = new AuthConfig();
+		auth.setConfigName(this.settings.brokerName() + "-" + instance);
+		auth.setClusterName(CLUSTER);
+		auth.setAuthConfigPath(dir.resolve("auth-" + instance).toString());
+		auth.setAuthenticationEnabled(true);
+		auth.setAuthenticationMetadataProvider(
+				"org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider");
+		return auth;
+	}
+
+	/**
+	 * Builds and starts a server in TLS-only mode when the settings ask for it; RocketMQ reads the JVM-wide mode
+	 * while it builds and starts a server, so it is set for that long only.
+	 */
+	private <T> T withTlsMode(Supplier<T> server) {
+		if (!this.settings.tlsOnly()) {
+			return server.get();
+		}
+		synchronized (TlsSystemConfig.class) {
+			TlsMode previous = TlsSystemConfig.tlsMode;
+			TlsSystemConfig.tlsMode = TlsMode.ENFORCING;
+			try {
+				return server.get();
+			}
+			finally {
+				TlsSystemConfig.tlsMode = previous;
+			}
+		}
 	}
 
 	/**
@@ -148,6 +209,7 @@ final class EmbeddedRocketMq implements AutoCloseable {
 	private void awaitRegistration(BrokerController controller) {
 		DefaultMQProducer client = new DefaultMQProducer("embedded-broker-check");
 		client.setNamesrvAddr(nameServerAddress());
+		client.setUseTLS(this.settings.tlsOnly());
 		client.setInstanceName("embedded-broker-check-" + UUID.randomUUID());
 		try {
 			client.start();
@@ -256,28 +318,63 @@ final class EmbeddedRocketMq implements AutoCloseable {
 	 * @param brokerPort the broker's port, 0 for a free one
 	 * @param brokerName the broker's name
 	 * @param storeCustomizer a last say on the store settings (replication in tests, for example)
+	 * @param users access keys and secret keys of the users, when RocketMQ's authentication is on; empty for off
+	 * @param tlsOnly whether the name server and broker accept TLS connections only
+	 * @param brokerBindHost the loopback address the broker listens on (it advertises 127.0.0.1)
+	 * @param brokerId 0 for a master, 1 and up for its slaves
 	 */
 	record Settings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, int brokerPort, String brokerName,
-			Consumer<MessageStoreConfig> storeCustomizer) {
+			Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
+			String brokerBindHost, long brokerId) {
 
 		static Settings of(Path storeDir) {
 			return new Settings(storeDir, FlushDiskType.SYNC_FLUSH, 0, 0, "embedded-broker", (store) -> {
-			});
+			}, Map.of(), false, HOST, MixAll.MASTER_ID);
 		}
 
 		Settings withFlushDiskType(FlushDiskType type) {
 			return new Settings(this.storeDir, type, this.nameServerPort, this.brokerPort, this.brokerName,
-					this.storeCustomizer);
+					this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
 		}
 
 		Settings withPorts(int nameServer, int broker) {
 			return new Settings(this.storeDir, this.flushDiskType, nameServer, broker, this.brokerName,
-					this.storeCustomizer);
+					this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
 		}
 
 		Settings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
 			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-					this.brokerName, customizer);
+					this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
+		}
+
+		/** Turns on RocketMQ's authentication with these users (access key to secret key). */
+		Settings withUsers(Map<String, String> users) {
+			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+					this.brokerName, this.storeCustomizer, Map.copyOf(users), this.tlsOnly, this.brokerBindHost, this.brokerId);
+		}
+
+		/**
+		 * Makes the name server and broker accept TLS connections only, with the certificate RocketMQ's TLS settings
+		 * name (a self-signed one in its test mode, the default).
+		 */
+		/**
+		 * Binds the broker to another loopback address while it still advertises 127.0.0.1, so that a proxy on
+		 * 127.0.0.1 and the same port stands between the broker and its clients.
+		 */
+		Settings withBrokerBindHost(String host) {
+			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+					this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId);
+		}
+
+		/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
+		Settings withBrokerId(long id) {
+			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+					this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id);
+		}
+
+		Settings withTlsOnly() {
+			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+					this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId);
 		}
 
 	}

@@ -2,6 +2,8 @@ package dev.reliablemessaging.autoconfigure;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.reliablemessaging.OutboundMessage;
@@ -23,12 +25,18 @@ final class JdbcOutboxPublisher implements OutboxPublisher {
 
 	private final Clock clock;
 
+	private final MessagingMetrics metrics;
+
+	private final MessageTracing tracing;
+
 	JdbcOutboxPublisher(OutboxStore store, PayloadSerializer serializer, CommittedMessages committedMessages,
-			Clock clock) {
+			Clock clock, MessagingMetrics metrics, MessageTracing tracing) {
 		this.store = store;
 		this.serializer = serializer;
 		this.committedMessages = committedMessages;
 		this.clock = clock;
+		this.metrics = metrics;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -43,11 +51,23 @@ final class JdbcOutboxPublisher implements OutboxPublisher {
 		String messageId = UUID.randomUUID().toString();
 		Instant now = this.clock.instant();
 		this.store.insert(new NewOutboxRow(messageId, message.topic(), message.tag(), message.key(),
-				message.orderingKey(), message.headers(), body, now, now.plus(message.deliverAfter())));
+				message.orderingKey(), headersWithTrace(message.headers()), body, now, now.plus(message.deliverAfter())));
+		this.metrics.published(message.topic());
 		if (message.deliverAfter().isZero()) {
 			this.committedMessages.add(messageId);
 		}
 		return messageId;
+	}
+
+	/** The message's headers and, unless it brings its own, the current trace context. */
+	private Map<String, String> headersWithTrace(Map<String, String> headers) {
+		String traceparent = this.tracing.currentTraceparent();
+		if (traceparent == null || headers.containsKey(MessageTracing.TRACEPARENT)) {
+			return headers;
+		}
+		Map<String, String> withTrace = new LinkedHashMap<>(headers);
+		withTrace.put(MessageTracing.TRACEPARENT, traceparent);
+		return withTrace;
 	}
 
 	static void requireTransaction(String topic) {

@@ -54,6 +54,11 @@ record ListenerMethod(Object bean, Method method, String description, JavaType p
 			throw invalid(description, "has no payload parameter");
 		}
 		JavaType payloadType = binder.typeOf(method.getGenericParameterTypes()[payloadIndex]);
+		if (PayloadBinder.bodyNamesTheClass(payloadType)) {
+			throw invalid(description, "takes " + payloadType + ", whose @JsonTypeInfo lets a message name the class "
+					+ "to instantiate. Use @JsonTypeInfo(use = JsonTypeInfo.Id.NAME) with @JsonSubTypes listing the "
+					+ "allowed subtypes");
+		}
 		if (!PayloadBinder.bindable(payloadType)) {
 			throw invalid(description, "takes " + payloadType + ", which a message body cannot be bound to: use a "
 					+ "concrete class, a record, String or byte[], or annotate the abstract type with @JsonTypeInfo");

@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import dev.reliablemessaging.OutboxPublisher;
+import dev.reliablemessaging.PayloadCodec;
 import dev.reliablemessaging.ReliablePublish;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.springframework.beans.factory.BeanFactory;
@@ -76,22 +77,34 @@ public final class OutboxAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "reliable-messaging.relay.enabled", matchIfMissing = true)
 	@ConditionalOnBean(name = RocketMqAutoConfiguration.PRODUCER_BEAN)
 	Relay reliableMessagingRelay(OutboxStore store, DefaultMQProducer reliableMessagingProducer,
-			ReliableMessagingProperties properties) {
+			ReliableMessagingProperties properties, ObjectProvider<MessagingMetrics> metrics) {
 		Clock clock = Clock.systemUTC();
 		return new Relay(store, new RocketMqSender(reliableMessagingProducer, clock), RelaySettings.from(properties),
-				clock);
+				clock, metrics.getIfAvailable(MessagingMetrics::none));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxAdmin reliableMessagingOutboxAdmin(DataSource dataSource, OutboxTables tables,
+			ObjectProvider<SchemaMigrator> migrator) {
+		migrator.ifAvailable((ready) -> {
+		});
+		return new OutboxAdmin(dataSource, tables);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxPublisher reliableMessagingOutboxPublisher(OutboxStore store, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<Relay> relay, ReliableMessagingProperties properties) {
+			ObjectProvider<Relay> relay, ReliableMessagingProperties properties,
+			ObjectProvider<MessagingMetrics> metrics, ObjectProvider<MessageTracing> tracing,
+			ObjectProvider<PayloadCodec> codec) {
 		Relay fastPath = properties.getRelay().isSendAfterCommit() ? relay.getIfAvailable() : null;
 		CommittedMessages committed = (fastPath != null) ? new CommittedMessages(fastPath::sendSoon)
 				: CommittedMessages.ignored();
 		PayloadSerializer serializer = new PayloadSerializer(jsonMapper.getIfAvailable(JsonMapper::new),
-				properties.getRocketmq().getMaxMessageSize().toBytes());
-		return new JdbcOutboxPublisher(store, serializer, committed, Clock.systemUTC());
+				properties.getRocketmq().getMaxMessageSize().toBytes(), codec.getIfUnique());
+		return new JdbcOutboxPublisher(store, serializer, committed, Clock.systemUTC(),
+				metrics.getIfAvailable(MessagingMetrics::none), tracing.getIfAvailable(MessageTracing::none));
 	}
 
 	@Bean

@@ -8,21 +8,28 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.reliablemessaging.PayloadCodec;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Binds message bodies to a listener's declared parameter type only: {@code byte[]} and {@code String} pass
- * through, anything else is read as JSON into that type. Nothing in the body chooses the class.
+ * Binds message bodies to a listener's declared parameter type only: the application's {@link PayloadCodec}, if it
+ * has one, decodes the body; then {@code byte[]} and {@code String} pass through and anything else is read as JSON
+ * into that type. Nothing in the body chooses the class: default typing is switched off even if the application's
+ * mapper turns it on, and abstract types must name their subtypes (see {@link #bindable}).
  */
 final class PayloadBinder {
 
 	private final JsonMapper jsonMapper;
 
-	PayloadBinder(JsonMapper jsonMapper) {
-		this.jsonMapper = jsonMapper;
+	private final @Nullable PayloadCodec codec;
+
+	PayloadBinder(JsonMapper jsonMapper, @Nullable PayloadCodec codec) {
+		this.jsonMapper = jsonMapper.rebuild().deactivateDefaultTyping().build();
+		this.codec = codec;
 	}
 
 	JavaType typeOf(Type type) {
@@ -45,9 +52,19 @@ final class PayloadBinder {
 	}
 
 	/**
-	 * @throws RuntimeException (a Jackson exception) when the body is not valid for the type
+	 * Whether the type lets a message body name the class to create: {@code @JsonTypeInfo} with a class-name id
+	 * would instantiate whatever subtype of it a sender names.
 	 */
-	Object bind(byte[] body, JavaType type) {
+	static boolean bodyNamesTheClass(JavaType type) {
+		JsonTypeInfo info = AnnotatedElementUtils.findMergedAnnotation(type.getRawClass(), JsonTypeInfo.class);
+		return info != null && (info.use() == JsonTypeInfo.Id.CLASS || info.use() == JsonTypeInfo.Id.MINIMAL_CLASS);
+	}
+
+	/**
+	 * @throws RuntimeException (a Jackson exception, or the codec's) when the body is not valid for the type
+	 */
+	Object bind(String topic, byte[] received, JavaType type) {
+		byte[] body = (this.codec != null) ? this.codec.decode(topic, received) : received;
 		Class<?> raw = type.getRawClass();
 		if (raw == byte[].class) {
 			return body;

@@ -2,13 +2,16 @@ package dev.reliablemessaging.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.reliablemessaging.PayloadCodec;
 import dev.reliablemessaging.ReliableMessagingException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns payloads into message bodies when they are published, so that a bad payload fails in the business
- * transaction: {@code byte[]} passes through, a {@code String} is UTF-8, anything else is JSON.
+ * transaction: {@code byte[]} passes through, a {@code String} is UTF-8, anything else is JSON; then the
+ * application's {@link PayloadCodec}, if it has one, encodes the result.
  */
 final class PayloadSerializer {
 
@@ -16,13 +19,20 @@ final class PayloadSerializer {
 
 	private final long maxBodySize;
 
-	PayloadSerializer(JsonMapper jsonMapper, long maxBodySize) {
+	private final @Nullable PayloadCodec codec;
+
+	PayloadSerializer(JsonMapper jsonMapper, long maxBodySize, @Nullable PayloadCodec codec) {
 		this.jsonMapper = jsonMapper;
 		this.maxBodySize = maxBodySize;
+		this.codec = codec;
 	}
 
+	/** The body to store and send: the payload serialized, then encoded by the codec if there is one. */
 	byte[] serialize(String topic, Object payload) {
 		byte[] body = toBytes(topic, payload);
+		if (this.codec != null) {
+			body = this.codec.encode(topic, body);
+		}
 		if (body.length > this.maxBodySize) {
 			throw new ReliableMessagingException("The payload of a message to topic '" + topic + "' is " + body.length
 					+ " bytes, over the limit of " + this.maxBodySize

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,6 +45,8 @@ final class Relay implements SmartLifecycle {
 
 	private static final int FAST_PATH_QUEUE = 10_000;
 
+	private static final long FAST_PATH_WAIT_MILLIS = 100;
+
 	private static final int CLEANUP_BATCH = 1_000;
 
 	private final OutboxStore store;
@@ -57,17 +59,23 @@ final class Relay implements SmartLifecycle {
 
 	private final String owner;
 
+	private final MessagingMetrics metrics;
+
 	private volatile boolean running;
 
 	private @Nullable ScheduledExecutorService poller;
 
-	private @Nullable ThreadPoolExecutor fastPath;
+	private @Nullable ExecutorService fastPath;
 
-	Relay(OutboxStore store, RocketMqSender sender, RelaySettings settings, Clock clock) {
+	/** Message ids of committed rows waiting for the fast path; when it is full, the poller sends the rest. */
+	private final BlockingQueue<String> committedIds = new LinkedBlockingQueue<>(FAST_PATH_QUEUE);
+
+	Relay(OutboxStore store, RocketMqSender sender, RelaySettings settings, Clock clock, MessagingMetrics metrics) {
 		this.store = store;
 		this.sender = sender;
 		this.settings = settings;
 		this.clock = clock;
+		this.metrics = metrics;
 		this.owner = ownerName();
 	}
 
@@ -77,10 +85,11 @@ final class Relay implements SmartLifecycle {
 			return;
 		}
 		this.poller = Executors.newSingleThreadScheduledExecutor(threads("rm-relay-poller"));
-		this.fastPath = new ThreadPoolExecutor(FAST_PATH_THREADS, FAST_PATH_THREADS, 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(FAST_PATH_QUEUE), threads("rm-relay-fast"),
-				new ThreadPoolExecutor.DiscardPolicy());
+		this.fastPath = Executors.newFixedThreadPool(FAST_PATH_THREADS, threads("rm-relay-fast"));
 		this.running = true;
+		for (int i = 0; i < FAST_PATH_THREADS; i++) {
+			this.fastPath.execute(this::sendCommittedRows);
+		}
 		long interval = this.settings.pollInterval().toMillis();
 		this.poller.scheduleWithFixedDelay(this::pollSafely, 0, interval, TimeUnit.MILLISECONDS);
 		if (this.settings.keepSentRows()) {
@@ -99,6 +108,7 @@ final class Relay implements SmartLifecycle {
 		this.running = false;
 		shutDown(this.fastPath);
 		shutDown(this.poller);
+		this.committedIds.clear();
 		int released = this.store.releaseAll(this.owner);
 		logger.info("Outbox relay {} stopped; {} claimed rows handed back", this.owner, released);
 	}
@@ -108,19 +118,45 @@ final class Relay implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Sends the rows of a committed transaction now, if the fast path has room; the poller is the safety net. */
+	/** Sends the rows of a committed transaction soon, if the fast path has room; the poller is the safety net. */
 	void sendSoon(List<String> messageIds) {
-		ThreadPoolExecutor executor = this.fastPath;
-		if (this.running && executor != null && !messageIds.isEmpty()) {
-			executor.execute(() -> {
-				try {
-					claimAndSend(messageIds);
+		if (!this.running) {
+			return;
+		}
+		for (String messageId : messageIds) {
+			if (!this.committedIds.offer(messageId)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * A fast-path thread: claims and sends committed rows as they are handed over, the rows of all transactions that
+	 * committed meanwhile together, up to a batch, so the fast path keeps up with many small transactions.
+	 */
+	private void sendCommittedRows() {
+		List<String> messageIds = new ArrayList<>();
+		while (this.running) {
+			try {
+				String first = this.committedIds.poll(FAST_PATH_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
 				}
-				catch (RuntimeException ex) {
-					logger.warn("Fast-path send of {} committed messages failed; the poller will send them",
-							messageIds.size(), ex);
-				}
-			});
+				messageIds.add(first);
+				this.committedIds.drainTo(messageIds, this.settings.batchSize() - 1);
+				claimAndSend(messageIds);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Fast-path send of {} committed messages failed; the poller will send them",
+						messageIds.size(), ex);
+			}
+			finally {
+				messageIds.clear();
+			}
 		}
 	}
 
@@ -197,7 +233,7 @@ final class Relay implements SmartLifecycle {
 		}
 		if (!unroutable.isEmpty()) {
 			// the first row of a key that cannot be routed fails; its later rows wait without losing an attempt
-			fail(unroutable, "no route: " + describe(routeFailure));
+			fail(unroutable, "no route: " + describe(routeFailure), "no_route");
 			this.store.release(heldBackByRoute);
 		}
 		unorderedByTopic.values().forEach((topicRows) -> {
@@ -223,17 +259,19 @@ final class Relay implements SmartLifecycle {
 
 	private boolean sendChunk(List<OutboxRow> chunk, @Nullable MessageQueue queue) {
 		SendResult result;
+		long started = System.nanoTime();
 		try {
 			result = this.sender.send(chunk, queue);
 		}
 		catch (Exception ex) {
-			fail(chunk, describe(ex));
+			fail(chunk, describe(ex), ex.getClass().getSimpleName());
 			return false;
 		}
 		if (!this.settings.acceptedSendStatuses().contains(result.getSendStatus())) {
-			fail(chunk, "broker answered " + result.getSendStatus());
+			fail(chunk, "broker answered " + result.getSendStatus(), result.getSendStatus().name());
 			return false;
 		}
+		this.metrics.sent(chunk.get(0).topic(), chunk.size(), Duration.ofNanos(System.nanoTime() - started));
 		String[] brokerIds = (result.getMsgId() != null) ? result.getMsgId().split(",") : new String[0];
 		List<SentRow> sent = new ArrayList<>(chunk.size());
 		for (int i = 0; i < chunk.size(); i++) {
@@ -249,15 +287,23 @@ final class Relay implements SmartLifecycle {
 		return true;
 	}
 
-	private void fail(List<OutboxRow> rows, String reason) {
+	/**
+	 * Records a failed attempt of each row: retried after a backoff, or DEAD when it was the last.
+	 * @param reason what went wrong, for the row and the log
+	 * @param reasonTag the broker status or error type, a short value from a small set, for the metrics
+	 */
+	private void fail(List<OutboxRow> rows, String reason, String reasonTag) {
 		Instant now = this.clock.instant();
 		List<FailedRow> failed = new ArrayList<>(rows.size());
 		for (OutboxRow row : rows) {
 			int attempts = row.attempts() + 1;
 			boolean dead = attempts >= this.settings.maxAttempts();
-			Instant next = now.plus(this.settings.backoff().delayAfter(attempts));
+			// a dead row keeps the time of its last attempt, for operators to see
+			Instant next = dead ? now : now.plus(this.settings.backoff().delayAfter(attempts));
 			failed.add(new FailedRow(row.id(), attempts, next, dead, reason));
+			this.metrics.sendFailed(row.topic(), 1, reasonTag);
 			if (dead) {
+				this.metrics.dead(row.topic(), 1);
 				logger.error("Message {} (key {}) to topic {} is DEAD after {} attempts: {}", row.messageId(),
 						row.key(), row.topic(), attempts, reason);
 			}

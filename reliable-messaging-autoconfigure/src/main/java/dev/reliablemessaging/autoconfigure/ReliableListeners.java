@@ -39,7 +39,9 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 
 	private final ConsumerSettings settings;
 
-	private final ConsumerMetrics metrics;
+	private final MessagingMetrics metrics;
+
+	private final MessageTracing tracing;
 
 	private final List<ListenerContainer> containers = new ArrayList<>();
 
@@ -47,7 +49,7 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 
 	ReliableListeners(ConfigurableListableBeanFactory beanFactory, Environment environment, InboxStore inbox,
 			PlatformTransactionManager transactionManager, PayloadBinder binder, RocketMqEndpoint endpoint,
-			ConsumerSettings settings, ConsumerMetrics metrics) {
+			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing) {
 		this.beanFactory = beanFactory;
 		this.environment = environment;
 		this.inbox = inbox;
@@ -56,6 +58,7 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 		this.endpoint = endpoint;
 		this.settings = settings;
 		this.metrics = metrics;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -79,7 +82,7 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 							+ "'; RocketMQ needs one subscription per group. Give each its own group.");
 				}
 				this.containers.add(new ListenerContainer(listener, handler(listener), this.endpoint, this.settings,
-						this.metrics));
+						this.metrics, this.tracing));
 			});
 		}
 	}
@@ -115,6 +118,10 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	List<ListenerContainer> containers() {
+		return List.copyOf(this.containers);
 	}
 
 	ListenerContainer container(String consumerGroup) {

@@ -26,6 +26,8 @@ public class ReliableMessagingProperties {
 
 	private final Consumer consumer = new Consumer();
 
+	private final Health health = new Health();
+
 	public RocketMq getRocketmq() {
 		return this.rocketmq;
 	}
@@ -40,6 +42,10 @@ public class ReliableMessagingProperties {
 
 	public Consumer getConsumer() {
 		return this.consumer;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/** Connection to RocketMQ and the embedded broker. */
@@ -82,7 +88,46 @@ public class ReliableMessagingProperties {
 		 */
 		private List<String> topics = new ArrayList<>();
 
+		/**
+		 * What the start-up audit of the brokers' flushDiskType and brokerRole does when a broker can lose
+		 * acknowledged messages on a crash: warn, fail (stop start-up) or off.
+		 */
+		private DurabilityCheck durabilityCheck = DurabilityCheck.WARN;
+
+		/**
+		 * Access key (user name) the starter's clients sign every request with, when the broker authenticates
+		 * clients (RocketMQ 5 authentication). Set together with secret-key.
+		 */
+		private @Nullable String accessKey;
+
+		/**
+		 * Secret key of the access key. Never logged nor shown; take it from the environment or a secret store.
+		 */
+		private @Nullable String secretKey;
+
+		private final Tls tls = new Tls();
+
 		private final Embedded embedded = new Embedded();
+
+		public @Nullable String getAccessKey() {
+			return this.accessKey;
+		}
+
+		public void setAccessKey(@Nullable String accessKey) {
+			this.accessKey = accessKey;
+		}
+
+		public @Nullable String getSecretKey() {
+			return this.secretKey;
+		}
+
+		public void setSecretKey(@Nullable String secretKey) {
+			this.secretKey = secretKey;
+		}
+
+		public Tls getTls() {
+			return this.tls;
+		}
 
 		public @Nullable String getNameServer() {
 			return this.nameServer;
@@ -140,8 +185,35 @@ public class ReliableMessagingProperties {
 			this.topics = topics;
 		}
 
+		public DurabilityCheck getDurabilityCheck() {
+			return this.durabilityCheck;
+		}
+
+		public void setDurabilityCheck(DurabilityCheck durabilityCheck) {
+			this.durabilityCheck = durabilityCheck;
+		}
+
 		public Embedded getEmbedded() {
 			return this.embedded;
+		}
+
+	}
+
+	/** TLS between the starter's clients and RocketMQ. */
+	public static class Tls {
+
+		/**
+		 * Whether the clients talk TLS to the name server and brokers. Which certificates they trust is set with
+		 * RocketMQ's own JVM-wide settings: tls.client.authServer and tls.client.trustCertPath.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}
@@ -256,6 +328,20 @@ public class ReliableMessagingProperties {
 
 		/** Messages are flushed in the background: a crash of the machine can lose the latest ones. */
 		ASYNC_FLUSH
+
+	}
+
+	/** What the broker durability audit does about a broker that can lose acknowledged messages. */
+	public enum DurabilityCheck {
+
+		/** Log a warning that names the setting and what to set instead. */
+		WARN,
+
+		/** Stop start-up. */
+		FAIL,
+
+		/** Do not audit. */
+		OFF
 
 	}
 
@@ -443,6 +529,13 @@ public class ReliableMessagingProperties {
 		private int threads = 8;
 
 		/**
+		 * Most messages a concurrent listener handles in one transaction, with one commit for all of them. When one
+		 * of them fails, each is handled again in a transaction of its own and only the failed ones are redelivered.
+		 * Orderly listeners handle one message per transaction.
+		 */
+		private int batchSize = 16;
+
+		/**
 		 * Where a consumer group that has no committed offset yet starts reading.
 		 */
 		private StartFrom startFrom = StartFrom.EARLIEST;
@@ -454,6 +547,14 @@ public class ReliableMessagingProperties {
 
 		public int getThreads() {
 			return this.threads;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
 		}
 
 		public void setThreads(int threads) {
@@ -494,6 +595,37 @@ public class ReliableMessagingProperties {
 
 		/** New messages only. */
 		LATEST
+
+	}
+
+	/** Thresholds of the reliableMessaging health indicator (with Spring Boot Actuator). */
+	public static class Health {
+
+		/**
+		 * How long no broker may answer before health is DOWN.
+		 */
+		private Duration brokerUnreachableThreshold = Duration.ofMinutes(1);
+
+		/**
+		 * How old the oldest pending outbox row may be before health is DOWN.
+		 */
+		private Duration pendingAgeThreshold = Duration.ofMinutes(5);
+
+		public Duration getBrokerUnreachableThreshold() {
+			return this.brokerUnreachableThreshold;
+		}
+
+		public void setBrokerUnreachableThreshold(Duration brokerUnreachableThreshold) {
+			this.brokerUnreachableThreshold = brokerUnreachableThreshold;
+		}
+
+		public Duration getPendingAgeThreshold() {
+			return this.pendingAgeThreshold;
+		}
+
+		public void setPendingAgeThreshold(Duration pendingAgeThreshold) {
+			this.pendingAgeThreshold = pendingAgeThreshold;
+		}
 
 	}
 

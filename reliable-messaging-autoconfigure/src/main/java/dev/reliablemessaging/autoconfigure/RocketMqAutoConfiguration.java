@@ -33,17 +33,27 @@ public final class RocketMqAutoConfiguration {
 	@ConditionalOnMissingBean
 	RocketMqEndpoint reliableMessagingEndpoint(ObjectProvider<EmbeddedRocketMq> embeddedBroker,
 			ReliableMessagingProperties properties) {
+		ReliableMessagingProperties.RocketMq rocketmq = properties.getRocketmq();
+		String accessKey = rocketmq.getAccessKey();
+		String secretKey = rocketmq.getSecretKey();
+		if (StringUtils.hasText(accessKey) != StringUtils.hasText(secretKey)) {
+			// name the missing one; the secret itself never goes into a message
+			String missing = StringUtils.hasText(accessKey) ? "secret-key" : "access-key";
+			throw new InvalidConfigurationPropertyValueException("reliable-messaging.rocketmq." + missing, null,
+					"Set both reliable-messaging.rocketmq.access-key and secret-key, or neither.");
+		}
+		boolean tls = rocketmq.getTls().isEnabled();
 		EmbeddedRocketMq broker = embeddedBroker.getIfAvailable();
 		if (broker != null) {
-			return new RocketMqEndpoint(broker.nameServerAddress(), true);
+			return new RocketMqEndpoint(broker.nameServerAddress(), true, accessKey, secretKey, tls);
 		}
-		String nameServer = properties.getRocketmq().getNameServer();
+		String nameServer = rocketmq.getNameServer();
 		if (!StringUtils.hasText(nameServer)) {
 			throw new InvalidConfigurationPropertyValueException(NameServerCheck.PROPERTY, nameServer,
 					"Set the RocketMQ name server address, or put org.apache.rocketmq:rocketmq-broker and "
 							+ "rocketmq-namesrv on the classpath to run an embedded broker.");
 		}
-		return new RocketMqEndpoint(NameServerCheck.requireReachable(nameServer), false);
+		return new RocketMqEndpoint(NameServerCheck.requireReachable(nameServer), false, accessKey, secretKey, tls);
 	}
 
 	@Bean(name = PRODUCER_BEAN, destroyMethod = "shutdown")
@@ -62,8 +72,7 @@ public final class RocketMqAutoConfiguration {
 		PropertyChecks.positive("reliable-messaging.rocketmq.send-timeout", rocketmq.getSendTimeout());
 		PropertyChecks.between("reliable-messaging.rocketmq.max-message-size", rocketmq.getMaxMessageSize().toBytes(),
 				1, 128L * 1024 * 1024);
-		DefaultMQProducer producer = new DefaultMQProducer(group);
-		producer.setNamesrvAddr(endpoint.nameServer());
+		DefaultMQProducer producer = endpoint.newProducer(group);
 		producer.setInstanceName("rm-producer-" + UUID.randomUUID());
 		producer.setSendMsgTimeout((int) rocketmq.getSendTimeout().toMillis());
 		producer.setMaxMessageSize((int) rocketmq.getMaxMessageSize().toBytes());
@@ -75,6 +84,19 @@ public final class RocketMqAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	BrokerInspector reliableMessagingBrokerInspector(DefaultMQProducer reliableMessagingProducer) {
+		return new BrokerInspector(reliableMessagingProducer);
+	}
+
+	/** Declared before the topic provisioner, so refused credentials stop start-up with a clear message first. */
+	@Bean
+	@ConditionalOnMissingBean
+	BrokerAccessCheck reliableMessagingBrokerAccessCheck(BrokerInspector inspector, RocketMqEndpoint endpoint) {
+		return new BrokerAccessCheck(inspector, endpoint.accessKey());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	TopicProvisioner reliableMessagingTopicProvisioner(DefaultMQProducer reliableMessagingProducer,
 			RocketMqEndpoint endpoint, ReliableMessagingProperties properties,
 			ConfigurableListableBeanFactory beanFactory, Environment environment) {
@@ -82,6 +104,16 @@ public final class RocketMqAutoConfiguration {
 		PropertyChecks.between("reliable-messaging.rocketmq.topic-queues", queues, 1, 1024);
 		properties.getRocketmq().getTopics().forEach(OutboxTopics::check);
 		return new TopicProvisioner(reliableMessagingProducer, queues, endpoint.embedded(),
+				() -> DeclaredTopics.find(beanFactory, environment, properties.getRocketmq().getTopics()));
+	}
+
+	/** Declared after the topic provisioner, so it runs after it and sees the topics' routes. */
+	@Bean
+	@ConditionalOnMissingBean
+	BrokerDurabilityAudit reliableMessagingDurabilityAudit(BrokerInspector inspector,
+			ReliableMessagingProperties properties, ConfigurableListableBeanFactory beanFactory,
+			Environment environment) {
+		return new BrokerDurabilityAudit(inspector, properties.getRocketmq().getDurabilityCheck(),
 				() -> DeclaredTopics.find(beanFactory, environment, properties.getRocketmq().getTopics()));
 	}
 

@@ -26,6 +26,9 @@ final class RocketMqSender {
 	/** User property carrying the business key. */
 	static final String KEY_PROPERTY = "RM_KEY";
 
+	/** User property carrying the outbox row's creation time (epoch milliseconds), for end-to-end latency. */
+	static final String CREATED_AT_PROPERTY = "RM_CREATED_AT";
+
 	private static final Duration QUEUE_CACHE_TIME = Duration.ofSeconds(30);
 
 	private final DefaultMQProducer producer;
@@ -63,7 +66,7 @@ final class RocketMqSender {
 
 	/** Size of a row as RocketMQ counts it in a batch, roughly: body, topic and properties. */
 	static int approximateSize(OutboxRow row) {
-		int size = row.payload().length + row.topic().length() + 64 + 2 * row.messageId().length();
+		int size = row.payload().length + row.topic().length() + 96 + 2 * row.messageId().length();
 		for (Map.Entry<String, String> header : row.headers().entrySet()) {
 			size += header.getKey().length() + header.getValue().length() + 2;
 		}
@@ -78,6 +81,7 @@ final class RocketMqSender {
 		message.setKeys((row.key() != null) ? List.of(row.messageId(), row.key()) : List.of(row.messageId()));
 		row.headers().forEach(message::putUserProperty);
 		message.putUserProperty(MESSAGE_ID_PROPERTY, row.messageId());
+		message.putUserProperty(CREATED_AT_PROPERTY, Long.toString(row.createdAt().toEpochMilli()));
 		if (row.key() != null) {
 			message.putUserProperty(KEY_PROPERTY, row.key());
 		}

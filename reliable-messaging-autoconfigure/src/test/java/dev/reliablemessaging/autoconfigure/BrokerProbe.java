@@ -1,8 +1,11 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,8 +16,12 @@ import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.client.consumer.store.ReadOffsetType;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A plain RocketMQ consumer that records every message of a topic, to check what really reached the broker.
@@ -50,6 +57,27 @@ public final class BrokerProbe implements AutoCloseable {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+		awaitQueues(topic);
+	}
+
+	/**
+	 * Waits until the probe holds every queue of the topic, when the topic exists already, so that what a test sends
+	 * next cannot race the probe's first rebalance. A topic created later is picked up by the rebalance as usual.
+	 */
+	private void awaitQueues(String topic) {
+		Set<MessageQueue> queues;
+		try {
+			queues = new HashSet<>(this.consumer.fetchSubscribeMessageQueues(topic));
+		}
+		catch (Exception ex) {
+			return;
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.consumer.getDefaultMQPushConsumerImpl()
+				.getRebalanceImpl()
+				.getProcessQueueTable()
+				.keySet()
+				.containsAll(queues));
 	}
 
 	public static BrokerProbe consume(String nameServer, String topic) {
@@ -69,6 +97,25 @@ public final class BrokerProbe implements AutoCloseable {
 		return this.received.stream()
 			.collect(Collectors.groupingBy((m) -> m.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY),
 					ConcurrentHashMap::new, Collectors.counting()));
+	}
+
+	/** The queues this probe was given and how far it consumed each, against the broker's end: for failure messages. */
+	public String describe() {
+		StringBuilder text = new StringBuilder("received " + this.received.size() + "; queues:");
+		var impl = this.consumer.getDefaultMQPushConsumerImpl();
+		impl.getRebalanceImpl().getProcessQueueTable().forEach((queue, process) -> {
+			long end;
+			try {
+				end = impl.maxOffset(queue);
+			}
+			catch (Exception ex) {
+				end = -1;
+			}
+			text.append(' ').append(queue.getBrokerName()).append('/').append(queue.getQueueId()).append(" consumed ")
+				.append(impl.getOffsetStore().readOffset(queue, ReadOffsetType.READ_FROM_MEMORY))
+				.append(" of ").append(end).append(process.isDropped() ? " (dropped)" : "");
+		});
+		return text.toString();
 	}
 
 	public static String body(MessageExt message) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,15 +30,21 @@ class LeaseExpiryTests {
 				List<OutboxRow> claimed = crashed.getBean(OutboxStore.class)
 					.claim("crashed-relay", null, 100, Instant.now(), leaseUntil);
 				assertThat(claimed).hasSize(10);
+				assertThat(outbox.rows()).allSatisfy((row) -> {
+					assertThat(row.get("lease_owner")).isEqualTo("crashed-relay");
+					assertThat(row.get("status")).isEqualTo("PENDING");
+				});
 
 				try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), topic)) {
 					TestContexts.onSharedBroker().withPropertyValues("spring.datasource.url=" + database).run((next) -> {
-						assertThat(outbox.rows()).allSatisfy((row) -> {
-							assertThat(row.get("lease_owner")).isEqualTo("crashed-relay");
-							assertThat(row.get("status")).isEqualTo("PENDING");
-						});
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> probe.countsByMessageId().keySet().containsAll(published));
+						assertThat(next).hasNotFailed();
+						try {
+							await().atMost(Duration.ofSeconds(60))
+								.until(() -> probe.countsByMessageId().keySet().containsAll(published));
+						}
+						catch (ConditionTimeoutException ex) {
+							throw new AssertionError("rows " + outbox.rows() + "; probe " + probe.describe(), ex);
+						}
 						assertThat(new HashSet<>(probe.countsByMessageId().keySet())).isEqualTo(new HashSet<>(published));
 						assertThat(probe.received())
 							.allSatisfy((message) -> assertThat(message.getBornTimestamp())

@@ -2,8 +2,13 @@ package dev.reliablemessaging.autoconfigure;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.IllegalTransactionStateException;
 
@@ -25,7 +30,7 @@ class OutboxDeliveryTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				TestOrders orders = context.getBean(TestOrders.class);
-				OutboxStore store = context.getBean(OutboxStore.class);
+				OutboxAdmin store = context.getBean(OutboxAdmin.class);
 				try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), topic)) {
 					assertThatThrownBy(() -> orders.placeThenFail("rolled-back"))
 						.isInstanceOf(IllegalStateException.class);
@@ -70,12 +75,51 @@ class OutboxDeliveryTests {
 	}
 
 	@Test
+	void theFastPathSendsManySmallTransactionsTogether() {
+		String topic = TestContexts.uniqueTopic("small-transactions");
+		TestContexts.onSharedBroker()
+			.withConfiguration(TestContexts.METRICS)
+			.withUserConfiguration(TestOrders.Config.class)
+			// the poller waits five seconds: longer than the publishing takes, so the fast path sends nearly all;
+			// it is still there for a send the broker turned down on a busy machine
+			.withPropertyValues("test.topic=" + topic, "reliable-messaging.relay.poll-interval=5s",
+					"reliable-messaging.relay.backoff.initial=100ms")
+			.run((context) -> {
+				TestOrders orders = context.getBean(TestOrders.class);
+				try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), topic)) {
+					ExecutorService publishers = Executors.newFixedThreadPool(8);
+					for (int i = 0; i < 200; i++) {
+						String sku = "small-" + i;
+						publishers.execute(() -> orders.place(sku));
+					}
+					publishers.shutdown();
+					assertThat(publishers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+					try {
+						await().atMost(Duration.ofSeconds(60)).until(() -> probe.countsByMessageId().size() == 200);
+					}
+					catch (ConditionTimeoutException ex) {
+						throw new AssertionError("rows " + new OutboxTableProbe(context).rows() + "; probe "
+								+ probe.describe(), ex);
+					}
+					assertThat(probe.received()).hasSize(200);
+					long sends = context.getBean(MeterRegistry.class)
+						.get(MicrometerMessagingMetrics.SEND_LATENCY)
+						.tag("topic", topic)
+						.timer()
+						.count();
+					// rows of transactions that committed while a send was under way went out together
+					assertThat(sends).isLessThan(100);
+				}
+			});
+	}
+
+	@Test
 	void publishingWithoutTransactionFailsBeforeTheMethodRuns() {
 		TestContexts.onSharedBroker()
 			.withUserConfiguration(TestOrders.Config.class)
 			.withPropertyValues("test.topic=" + TestContexts.uniqueTopic("no-tx"))
 			.run((context) -> {
-				OutboxStore store = context.getBean(OutboxStore.class);
+				OutboxAdmin store = context.getBean(OutboxAdmin.class);
 				assertThatThrownBy(() -> context.getBean(dev.reliablemessaging.OutboxPublisher.class)
 					.publish("some-topic", "payload")).isInstanceOf(IllegalTransactionStateException.class)
 					.hasMessageContaining("'some-topic'")
@@ -102,7 +146,7 @@ class OutboxDeliveryTests {
 					.isInstanceOf(dev.reliablemessaging.ReliableMessagingException.class)
 					.hasMessageContaining("'" + topic + "'")
 					.hasMessageContaining("cannot be serialized");
-				Map<OutboxStatus, Long> counts = context.getBean(OutboxStore.class).countByStatus();
+				Map<OutboxStatus, Long> counts = context.getBean(OutboxAdmin.class).countByStatus();
 				assertThat(counts.values()).allMatch((count) -> count == 0);
 			});
 	}

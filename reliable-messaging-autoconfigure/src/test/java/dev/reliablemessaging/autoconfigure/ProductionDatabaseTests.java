@@ -220,7 +220,7 @@ class ProductionDatabaseTests {
 		properties.getRelay().setLease(Duration.ofSeconds(30));
 		properties.getRelay().setAcceptedSendStatuses(java.util.EnumSet.of(SendStatus.SEND_OK));
 		Relay relay = new Relay(store, new RocketMqSender(producer, Clock.systemUTC()), RelaySettings.from(properties),
-				Clock.systemUTC());
+				Clock.systemUTC(), MessagingMetrics.none());
 		this.resources.add(relay::stop);
 		return new Instance(dataSource, store, relay, producer, new JdbcTemplate(dataSource));
 	}

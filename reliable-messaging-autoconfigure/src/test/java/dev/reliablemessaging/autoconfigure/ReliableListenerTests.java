@@ -25,6 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
+import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Together;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -128,7 +129,7 @@ class ReliableListenerTests {
 			.withPropertyValues("test.topic=" + topic, "test.group=" + TestContexts.uniqueTopic("orderly-group"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+				TestWarehouse.Orderly warehouse = context.getBean(TestWarehouse.Orderly.class);
 				warehouse.failuresLeft.set(1);
 				TestOrders orders = context.getBean(TestOrders.class);
 				TransactionTemplate transactions = new TransactionTemplate(
@@ -141,13 +142,67 @@ class ReliableListenerTests {
 						}
 					});
 				}
-				await().atMost(WAIT).until(() -> warehouse.sequenceByCustomer.values().stream()
+				await().atMost(WAIT).until(() -> warehouse.sequenceByCustomer().values().stream()
 					.mapToInt(List::size).sum() == 60);
 				List<Integer> expected = IntStream.range(0, 20).boxed().toList();
-				assertThat(warehouse.sequenceByCustomer).hasSize(3)
+				assertThat(warehouse.sequenceByCustomer()).hasSize(3)
 					.allSatisfy((customer, sequence) -> assertThat(sequence).as(customer).isEqualTo(expected));
-				assertThat(warehouse.invocations).hasValue(61);
+				// the failure happened, and the failed order was handled on a later delivery
+				assertThat(warehouse.failuresLeft.get()).isNegative();
 			});
+	}
+
+	@Test
+	void messagesHandledTogetherCommitTogetherOrNotAtAll() {
+		concurrent().run((context) -> {
+			TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+			ReliableMessageHandler handler = TestWarehouse.Concurrent.directHandler(context);
+			InboxStore inbox = context.getBean(InboxStore.class);
+			String topic = context.getEnvironment().getProperty("test.topic");
+			assertThat(handler.handleTogether(List.of(message(topic, "a"), message(topic, "b"), message(topic, "a")),
+					MessageTracing.none())
+				.outcomes()).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.DUPLICATE);
+			assertThat(warehouse.reservations()).isEqualTo(2);
+
+			// the first listener call of the next batch, the second message's (the first is a duplicate), fails:
+			// nothing of the batch is committed, and the failed call is named
+			warehouse.failuresLeft.set(1);
+			assertThat(handler.handleTogether(List.of(message(topic, "a"), message(topic, "c"), message(topic, "d")),
+					MessageTracing.none()))
+				.isEqualTo(new Together(null, 1));
+			assertThat(warehouse.reservations()).isEqualTo(2);
+			assertThat(inbox.count(group(context))).isEqualTo(2);
+
+			// a body that cannot be read keeps the whole batch from being handled together, before any listener call
+			MessageExt unreadable = message(topic, "e");
+			unreadable.setBody("{not json".getBytes(StandardCharsets.UTF_8));
+			int invocations = warehouse.invocations.get();
+			assertThat(handler.handleTogether(List.of(message(topic, "c"), unreadable), MessageTracing.none()))
+				.isEqualTo(Together.NOT_COMMITTED);
+			assertThat(warehouse.invocations).hasValue(invocations);
+			assertThat(inbox.count(group(context))).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aFailureAmongMessagesDeliveredTogetherHoldsBackNoneOfThem() {
+		concurrent().run((context) -> {
+			TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+			warehouse.failuresLeft.set(1);
+			TestOrders orders = context.getBean(TestOrders.class);
+			// one transaction: the relay sends its rows as one batch to one queue, delivered together
+			new TransactionTemplate(context.getBean(PlatformTransactionManager.class)).executeWithoutResult((status) -> {
+				for (int i = 0; i < 30; i++) {
+					orders.place("sku-batch-" + i);
+				}
+			});
+			await().atMost(WAIT).until(() -> context.getBean(InboxStore.class).count(group(context)) == 30);
+			assertThat(warehouse.reservations()).isEqualTo(30);
+			assertThat(warehouse.failuresLeft.get()).isNegative();
+			assertThat(container(context).count(Outcome.PROCESSED)).isEqualTo(30);
+			// the failed call counts once, as it would have had its message come alone
+			assertThat(container(context).count(Outcome.FAILED)).isEqualTo(1);
+		});
 	}
 
 	@Test
@@ -205,6 +260,15 @@ class ReliableListenerTests {
 		return context.getBean(RocketMqAutoConfiguration.PRODUCER_BEAN, DefaultMQProducer.class);
 	}
 
+	/** A message of an outbox row, as the relay sends it, for an order with the given id. */
+	private static MessageExt message(String topic, String orderId) {
+		MessageExt message = new MessageExt();
+		message.setTopic(topic);
+		message.setBody(("{\"id\":\"" + orderId + "\",\"sku\":\"s\"}").getBytes(StandardCharsets.UTF_8));
+		message.putUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY, "message-" + orderId);
+		return message;
+	}
+
 	/** Sends the message of an outbox row again, as a relay does after losing its lease. */
 	private static void resend(ApplicationContext context, String messageId, TestOrders.Order order) throws Exception {
 		String topic = context.getEnvironment().getProperty("test.topic");
@@ -253,6 +317,5 @@ class ReliableListenerTests {
 		}
 
 	}
-
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.rocketmq.store.config.BrokerRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,15 +68,22 @@ class ReplicationStatusTests {
 	@Test
 	void rowsOutOfAttemptsBecomeDead() {
 		String topic = TestContexts.uniqueTopic("sync-dead");
-		runner().withPropertyValues("reliable-messaging.relay.max-attempts=2").run((context) -> {
-			OutboxTableProbe outbox = new OutboxTableProbe(context);
-			outbox.publish(topic, 2, 2);
-			await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("DEAD") == 2);
-			assertThat(outbox.rows()).allSatisfy((row) -> {
-				assertThat(row.get("attempts")).isEqualTo(2);
-				assertThat(row.get("lease_owner")).isNull();
+		runner().withConfiguration(TestContexts.METRICS).withPropertyValues("reliable-messaging.relay.max-attempts=2")
+			.run((context) -> {
+				OutboxTableProbe outbox = new OutboxTableProbe(context);
+				outbox.publish(topic, 2, 2);
+				await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("DEAD") == 2);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(OperationsTests.counter(registry, "reliable.messaging.send.failures", "reason",
+						"FLUSH_SLAVE_TIMEOUT")).isEqualTo(4);
+				assertThat(OperationsTests.counter(registry, "reliable.messaging.dead", "topic", topic)).isEqualTo(2);
+				assertThat(registry.find("reliable.messaging.sent").counters()).isEmpty();
+				assertThat(registry.get("reliable.messaging.outbox.dead").gauge().value()).isEqualTo(2);
+				assertThat(outbox.rows()).allSatisfy((row) -> {
+					assertThat(row.get("attempts")).isEqualTo(2);
+					assertThat(row.get("lease_owner")).isNull();
+				});
 			});
-		});
 	}
 
 	private static org.springframework.boot.test.context.runner.ApplicationContextRunner runner() {

@@ -38,6 +38,8 @@ class StoreContractTests {
 
 	private OutboxStore outbox;
 
+	private OutboxAdmin admin;
+
 	private InboxStore inbox;
 
 	private TransactionTemplate transactions;
@@ -55,6 +57,7 @@ class StoreContractTests {
 		OutboxTables tables = new OutboxTables("rm_");
 		new SchemaMigrator(this.dataSource, dialect, tables).afterPropertiesSet();
 		this.outbox = new OutboxStore(this.dataSource, dialect, tables, new JsonMapper());
+		this.admin = new OutboxAdmin(this.dataSource, tables);
 		this.inbox = new InboxStore(this.dataSource, dialect, tables);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 		this.jdbc = new JdbcTemplate(this.dataSource);
@@ -81,8 +84,7 @@ class StoreContractTests {
 			.load()
 			.info()
 			.applied();
-		assertThat(applied).hasSize(1);
-		assertThat(applied[0].getVersion().getVersion()).isEqualTo("1");
+		assertThat(applied).extracting((migration) -> migration.getVersion().getVersion()).containsExactly("1", "2");
 	}
 
 	@ParameterizedTest
@@ -93,9 +95,9 @@ class StoreContractTests {
 			insert("t", null);
 			status.setRollbackOnly();
 		});
-		assertThat(this.outbox.countByStatus()).containsEntry(OutboxStatus.PENDING, 0L);
+		assertThat(this.admin.countByStatus()).containsEntry(OutboxStatus.PENDING, 0L);
 		String id = this.transactions.execute((status) -> insert("t", null));
-		assertThat(this.outbox.countByStatus()).containsEntry(OutboxStatus.PENDING, 1L);
+		assertThat(this.admin.countByStatus()).containsEntry(OutboxStatus.PENDING, 1L);
 		OutboxRow row = this.outbox.claim("a", null, 10, NOW, NOW.plusSeconds(30)).get(0);
 		assertThat(row.messageId()).isEqualTo(id);
 		assertThat(row.headers()).containsEntry("h", "v");
@@ -168,10 +170,10 @@ class StoreContractTests {
 		OutboxRow head = this.outbox.claim("a", null, 1, NOW, NOW.plusSeconds(30)).get(0);
 		assertThat(head.messageId()).isEqualTo(first);
 		this.outbox.markFailed(List.of(new FailedRow(head.id(), 16, NOW, true, "out of attempts")));
-		assertThat(this.outbox.countByStatus()).containsEntry(OutboxStatus.DEAD, 1L).containsEntry(OutboxStatus.PENDING, 1L);
+		assertThat(this.admin.countByStatus()).containsEntry(OutboxStatus.DEAD, 1L).containsEntry(OutboxStatus.PENDING, 1L);
 		assertThat(this.outbox.claim("b", null, 100, NOW.plusSeconds(1), NOW.plusSeconds(30))).isEmpty();
 
-		assertThat(this.outbox.replayDead(List.of(first, second), NOW)).isEqualTo(1);
+		assertThat(this.admin.replay(List.of(first, second), NOW)).isEqualTo(1);
 		List<OutboxRow> replayed = this.outbox.claim("c", null, 100, NOW.plusSeconds(1), NOW.plusSeconds(30));
 		assertThat(replayed).extracting(OutboxRow::messageId).containsExactly(first, second);
 		assertThat(replayed.get(0).attempts()).isZero();
@@ -210,7 +212,7 @@ class StoreContractTests {
 				new FailedRow(claimed.get(1).id(), 16, NOW, true, "dead")));
 		this.outbox.release(List.of(claimed.get(2).id()));
 
-		assertThat(this.outbox.replayDead(List.of(first), NOW)).isEqualTo(1);
+		assertThat(this.admin.replay(List.of(first), NOW)).isEqualTo(1);
 		assertThat(this.outbox.claim("b", null, 10, NOW.plusSeconds(1), NOW.plusSeconds(30)))
 			.extracting(OutboxRow::messageId).containsExactly(first);
 	}
@@ -237,11 +239,55 @@ class StoreContractTests {
 		List<OutboxRow> rows = this.outbox.claim("a", null, 10, NOW, NOW.plusSeconds(30));
 		this.outbox.markSent(List.of(new SentRow(rows.get(0).id(), "broker-1")), NOW, false);
 		this.outbox.markSent(List.of(new SentRow(rows.get(1).id(), "broker-2")), NOW, true);
-		assertThat(this.outbox.countByStatus()).containsEntry(OutboxStatus.SENT, 1L).containsEntry(OutboxStatus.PENDING, 0L);
+		assertThat(this.admin.countByStatus()).containsEntry(OutboxStatus.SENT, 1L).containsEntry(OutboxStatus.PENDING, 0L);
 		assertThat(this.jdbc.queryForObject("SELECT broker_message_id FROM rm_outbox", String.class)).isEqualTo("broker-2");
 		assertThat(this.outbox.deleteSentBefore(NOW, 100)).isZero();
 		assertThat(this.outbox.deleteSentBefore(NOW.plusSeconds(1), 100)).isEqualTo(1);
-		assertThat(this.outbox.countByStatus().values()).allMatch((count) -> count == 0);
+		assertThat(this.admin.countByStatus().values()).allMatch((count) -> count == 0);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void operatorsPageReplayAndRemoveDeadRowsAndSeeTheBacklog(TestDatabase database) {
+		open(database);
+		List<String> dead = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			dead.add(insert((i < 3) ? "orders" : "invoices", null));
+		}
+		String kept = insert("orders", null);
+		String pending = insert("orders", null);
+		List<OutboxRow> rows = this.outbox.claim("a", dead, 10, NOW, NOW.plusSeconds(30));
+		this.outbox.markFailed(rows.stream().map((row) -> new FailedRow(row.id(), 16, NOW, true, "gone")).toList());
+		OutboxRow sent = this.outbox.claim("a", List.of(kept), 10, NOW, NOW.plusSeconds(30)).get(0);
+		this.outbox.markSent(List.of(new SentRow(sent.id(), "b-1")), NOW, true);
+
+		OutboxAdmin.Backlog backlog = this.admin.backlog();
+		assertThat(backlog.pending()).isEqualTo(1);
+		assertThat(backlog.sent()).isEqualTo(1);
+		assertThat(backlog.dead()).isEqualTo(5);
+		assertThat(backlog.oldestPendingCreatedAt()).isEqualTo(NOW);
+		assertThat(this.admin.deadRows(null, 0, 2)).extracting(OutboxAdmin.DeadRow::messageId)
+			.containsExactly(dead.get(0), dead.get(1));
+		assertThat(this.admin.deadRows(null, 4, 2)).extracting(OutboxAdmin.DeadRow::messageId)
+			.containsExactly(dead.get(4));
+		assertThat(this.admin.deadRows("invoices", 0, 10)).extracting(OutboxAdmin.DeadRow::messageId)
+			.containsExactly(dead.get(3), dead.get(4));
+		assertThat(this.admin.deadRows("orders", 0, 1).get(0)).satisfies((row) -> {
+			assertThat(row.lastError()).isEqualTo("gone");
+			assertThat(row.attempts()).isEqualTo(16);
+		});
+
+		assertThat(this.admin.replayDead("invoices", NOW)).isEqualTo(2);
+		assertThat(this.admin.replay(List.of(dead.get(0), kept, pending, "no-such-id"), NOW)).isEqualTo(2);
+		assertThat(this.admin.removeDead(dead.get(1))).isTrue();
+		assertThat(this.admin.removeDead(dead.get(1))).isFalse();
+		assertThat(this.admin.removeDead(pending)).isFalse();
+		assertThat(this.admin.countByStatus()).containsEntry(OutboxStatus.DEAD, 1L)
+			.containsEntry(OutboxStatus.PENDING, 5L)
+			.containsEntry(OutboxStatus.SENT, 0L);
+		assertThat(this.outbox.claim("b", null, 10, NOW, NOW.plusSeconds(30))).extracting(OutboxRow::attempts)
+			.containsOnly(0)
+			.hasSize(5);
 	}
 
 	@ParameterizedTest

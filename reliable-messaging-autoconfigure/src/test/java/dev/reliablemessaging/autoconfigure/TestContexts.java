@@ -7,6 +7,9 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 
@@ -15,6 +18,10 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
  * Jackson auto-configuration, on an H2 database of the test's own and the shared broker.
  */
 final class TestContexts {
+
+	/** Spring Boot's own metrics set-up, which binds meter binders such as the outbox gauges. */
+	static final AutoConfigurations METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
+			SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class);
 
 	private TestContexts() {
 	}
@@ -25,7 +32,8 @@ final class TestContexts {
 					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
 					TransactionAutoConfiguration.class,
 					JacksonAutoConfiguration.class, RocketMqAutoConfiguration.class, OutboxAutoConfiguration.class,
-					ConsumerAutoConfiguration.class))
+					ConsumerAutoConfiguration.class,
+					OperationsAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + h2Url(), "spring.application.name=test-service");
 	}
 

@@ -48,6 +48,14 @@ public class TestOrders {
 	}
 
 	@Transactional
+	@ReliablePublish(topic = "${test.topic}", key = "#p1", payload = "#result")
+	public Order placeKeyed(String sku, String key) {
+		Order order = new Order(UUID.randomUUID().toString(), sku);
+		this.jdbc.update("INSERT INTO test_orders (id, sku) VALUES (?, ?)", order.id(), order.sku());
+		return order;
+	}
+
+	@Transactional
 	public Order placeThenFail(String sku) {
 		Order order = place(sku);
 		throw new IllegalStateException("business rule failed after publishing " + order.id());

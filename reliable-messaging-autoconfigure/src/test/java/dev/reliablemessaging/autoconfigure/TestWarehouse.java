@@ -1,8 +1,11 @@
 package dev.reliablemessaging.autoconfigure;
 
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,9 +13,14 @@ import javax.sql.DataSource;
 
 import dev.reliablemessaging.MessageContext;
 import dev.reliablemessaging.ReliableListener;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A consumer for tests: it reserves stock for orders by writing a row, and can be told to fail.
@@ -29,8 +37,6 @@ public class TestWarehouse {
 	final List<String> seenBeforeWriting = new CopyOnWriteArrayList<>();
 
 	final List<MessageContext> contexts = new CopyOnWriteArrayList<>();
-
-	final Map<String, List<Integer>> sequenceByCustomer = new ConcurrentHashMap<>();
 
 	TestWarehouse(DataSource dataSource) {
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -69,13 +75,39 @@ public class TestWarehouse {
 			reserve(order, context);
 		}
 
+		/** A handler for this listener outside any container, to hand messages to directly. */
+		static ReliableMessageHandler directHandler(ApplicationContext context) throws NoSuchMethodException {
+			PayloadBinder binder = new PayloadBinder(context.getBean(JsonMapper.class), null);
+			Method method = Concurrent.class.getMethod("on", TestOrders.Order.class, MessageContext.class);
+			ListenerMethod listener = ListenerMethod.of(context.getBean(Concurrent.class), method,
+					AnnotatedElementUtils.findMergedAnnotation(method, ReliableListener.class),
+					context.getEnvironment(), binder);
+			return new ReliableMessageHandler(listener, context.getBean(InboxStore.class),
+					new TransactionTemplate(context.getBean(PlatformTransactionManager.class)), binder,
+					Clock.systemUTC());
+		}
+
 	}
 
-	/** Orderly listener recording the sequence of each customer's orders ("customer-seq" ids). */
+	/**
+	 * Orderly listener recording the sequence of each customer's orders ("customer-seq" ids) in a table, in the
+	 * handler's transaction, so only committed handling counts.
+	 */
 	public static class Orderly extends TestWarehouse {
 
 		Orderly(DataSource dataSource) {
 			super(dataSource);
+			this.jdbc.execute("CREATE TABLE IF NOT EXISTS handled_sequence (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+					+ "customer VARCHAR(64), seq INT)");
+		}
+
+		/** Each customer's sequence numbers in the order their handling committed. */
+		Map<String, List<Integer>> sequenceByCustomer() {
+			Map<String, List<Integer>> sequences = new LinkedHashMap<>();
+			this.jdbc.query("SELECT customer, seq FROM handled_sequence ORDER BY id", (rs) -> {
+				sequences.computeIfAbsent(rs.getString(1), (c) -> new ArrayList<>()).add(rs.getInt(2));
+			});
+			return sequences;
 		}
 
 		@ReliableListener(topic = "${test.topic}", consumerGroup = "${test.group}", orderly = true)
@@ -86,7 +118,7 @@ public class TestWarehouse {
 			}
 			String customer = order.id().substring(0, order.id().indexOf('-'));
 			int seq = Integer.parseInt(order.id().substring(order.id().indexOf('-') + 1));
-			this.sequenceByCustomer.computeIfAbsent(customer, (c) -> new CopyOnWriteArrayList<>()).add(seq);
+			this.jdbc.update("INSERT INTO handled_sequence (customer, seq) VALUES (?, ?)", customer, seq);
 		}
 
 	}

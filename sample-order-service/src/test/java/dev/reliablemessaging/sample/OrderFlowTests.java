@@ -45,7 +45,15 @@ class OrderFlowTests {
 
 	@Test
 	void fiveHundredOrdersAllSettleWithOneReservationEachAndExactStock() throws Exception {
+		// other tests share this application: start from a settled state and measure the difference
+		await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT COUNT(*) FROM orders WHERE status = 'PENDING'") == 0);
+		long ordersBefore = count("SELECT COUNT(*) FROM orders");
+		long decisionsBefore = count("SELECT COUNT(*) FROM stock_decisions");
 		Map<String, Object> stockBefore = stock();
+		Map<String, Long> confirmedBefore = new java.util.HashMap<>();
+		for (String sku : stockBefore.keySet()) {
+			confirmedBefore.put(sku, confirmedQuantity(sku));
+		}
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		List<Future<HttpResponse<String>>> responses = new ArrayList<>();
 		for (int i = 0; i < 500; i++) {
@@ -65,9 +73,10 @@ class OrderFlowTests {
 		pool.shutdown();
 
 		await().atMost(Duration.ofSeconds(120)).until(() -> count("SELECT COUNT(*) FROM orders WHERE status = 'PENDING'") == 0);
-		assertThat(count("SELECT COUNT(*) FROM orders")).isEqualTo(500);
-		assertThat(count("SELECT COUNT(*) FROM orders WHERE status IN ('CONFIRMED', 'REJECTED')")).isEqualTo(500);
-		assertThat(count("SELECT COUNT(*) FROM stock_decisions")).isEqualTo(500);
+		assertThat(count("SELECT COUNT(*) FROM orders")).isEqualTo(ordersBefore + 500);
+		assertThat(count("SELECT COUNT(*) FROM orders WHERE status IN ('CONFIRMED', 'REJECTED')"))
+			.isEqualTo(ordersBefore + 500);
+		assertThat(count("SELECT COUNT(*) FROM stock_decisions")).isEqualTo(decisionsBefore + 500);
 		assertThat(count("SELECT COUNT(*) FROM (SELECT order_id FROM stock_decisions GROUP BY order_id HAVING COUNT(*) > 1) d"))
 			.isZero();
 		assertThat(count("SELECT COUNT(*) FROM stock_decisions d JOIN orders o ON o.id = d.order_id "
@@ -75,9 +84,7 @@ class OrderFlowTests {
 		Map<String, Object> stockAfter = stock();
 		for (String sku : stockBefore.keySet()) {
 			long decrease = ((Number) stockBefore.get(sku)).longValue() - ((Number) stockAfter.get(sku)).longValue();
-			long confirmed = count("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE status = 'CONFIRMED' AND sku = ?",
-					sku);
-			assertThat(decrease).as(sku).isEqualTo(confirmed);
+			assertThat(decrease).as(sku).isEqualTo(confirmedQuantity(sku) - confirmedBefore.get(sku));
 		}
 
 		HttpResponse<String> one = get("/orders/" + ids.get(0));
@@ -87,6 +94,39 @@ class OrderFlowTests {
 		assertThat(confirmed.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(confirmed.body())).allSatisfy(
 				(order) -> assertThat(order.get("status").asString()).isEqualTo("CONFIRMED"));
+	}
+
+	@Test
+	void operatorsSeeHealthMetricsAndTheMessagingEndpoint() throws Exception {
+		HttpResponse<String> placed = post("{\"sku\":\"apple\",\"quantity\":1}");
+		String id = json.readTree(placed.body()).get("id").asString();
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> !"PENDING".equals(json.readTree(get("/orders/" + id).body()).get("status").asString()));
+
+		JsonNode health = json.readTree(get("/actuator/health").body());
+		assertThat(health.at("/components/reliableMessaging/status").asString()).isEqualTo("UP");
+		assertThat(health.at("/components/reliableMessaging/details/broker").asString()).isEqualTo("reachable");
+
+		String prometheus = get("/actuator/prometheus").body();
+		assertThat(prometheus).contains("reliable_messaging_sent_total{topic=\"order-placed\"}")
+			.contains("reliable_messaging_consumed_total{group=\"warehouse\",outcome=\"processed\",topic=\"order-placed\"}")
+			.contains("reliable_messaging_outbox_pending_rows")
+			.contains("reliable_messaging_end_to_end_latency_seconds_count");
+
+		HttpResponse<String> summary = get("/actuator/reliablemessaging");
+		assertThat(summary.statusCode()).isEqualTo(200);
+		JsonNode body = json.readTree(summary.body());
+		assertThat(body.at("/outbox/dead").asLong()).isZero();
+		assertThat(body.at("/relay/running").asBoolean()).isTrue();
+		assertThat(body.get("listeners")).hasSize(3);
+		assertThat(json.readTree(get("/actuator/reliablemessaging/brokers").body()).get("zeroLossOnCrash").asBoolean())
+			.isTrue();
+		assertThat(json.readTree(get("/actuator/reliablemessaging/dead").body()).get("rows")).isEmpty();
+		HttpResponse<String> badReplay = this.http.send(HttpRequest.newBuilder(uri("/actuator/reliablemessaging"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(badReplay.statusCode()).isEqualTo(400);
 	}
 
 	@Test
@@ -130,6 +170,10 @@ class OrderFlowTests {
 
 	private long count(String sql, Object... args) {
 		return this.jdbc.queryForObject(sql, Long.class, args);
+	}
+
+	private long confirmedQuantity(String sku) {
+		return count("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE status = 'CONFIRMED' AND sku = ?", sku);
 	}
 
 	private Map<String, Object> stock() {

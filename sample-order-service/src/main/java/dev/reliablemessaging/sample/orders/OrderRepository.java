@@ -22,7 +22,7 @@ public class OrderRepository {
 		this.jdbc = jdbc;
 	}
 
-	void insert(Order order) {
+	public void insert(Order order) {
 		this.jdbc.update("INSERT INTO orders (id, sku, quantity, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 				order.id(), order.sku(), order.quantity(), order.status().name(), Timestamp.from(order.createdAt()),
 				Timestamp.from(order.createdAt()));
