@@ -1,0 +1,79 @@
+package dev.reliablemessaging.faults;
+
+import java.time.Duration;
+
+/**
+ * The faults the suite injects while orders flow. Each knows how to break things and how to mend them.
+ */
+enum Fault {
+
+	BROKER_KILLED("kill -9 of the broker while the relay sends; restarted on the same store", Duration.ZERO, false,
+			(rig) -> rig.rocketMq().killBroker(), (rig) -> rig.rocketMq().startBroker()),
+
+	SERVICE_KILLED("kill -9 of the service while rows are leased and in flight; restarted", Duration.ZERO, false,
+			(rig) -> rig.service().kill(), (rig) -> rig.service().start()),
+
+	SERVICE_KILLED_IN_HANDLER("kill -9 of the service while handlers are inside their transactions (300 ms each)",
+			Duration.ofMillis(300), false, (rig) -> rig.service().kill(), (rig) -> rig.service().start()),
+
+	SLAVE_KILLED("SYNC_MASTER with a slave; kill -9 of the slave, restarted", Duration.ZERO, true,
+			(rig) -> rig.rocketMq().killSlave(), (rig) -> rig.rocketMq().startSlave()),
+
+	NETWORK_CUT("the network between service and broker is cut (connections dropped, new ones black-holed), then restored",
+			Duration.ZERO, false, (rig) -> rig.rocketMq().network().cut(), (rig) -> rig.rocketMq().network().restore()),
+
+	DATABASE_AWAY("PostgreSQL refuses connections and ends the open ones; allowed again", Duration.ZERO, false,
+			(rig) -> rig.database().goAway(), (rig) -> rig.database().comeBack());
+
+	private final String description;
+
+	private final Duration handlerTime;
+
+	private final boolean replicated;
+
+	private final Action inject;
+
+	private final Action recover;
+
+	Fault(String description, Duration handlerTime, boolean replicated, Action inject, Action recover) {
+		this.description = description;
+		this.handlerTime = handlerTime;
+		this.replicated = replicated;
+		this.inject = inject;
+		this.recover = recover;
+	}
+
+	String description() {
+		return this.description;
+	}
+
+	/** How long the warehouse's handler works inside its transaction in this scenario. */
+	Duration handlerTime() {
+		return this.handlerTime;
+	}
+
+	/** Whether the scenario runs a SYNC_MASTER broker with a slave. */
+	boolean replicated() {
+		return this.replicated;
+	}
+
+	void inject(Rig rig) throws Exception {
+		this.inject.on(rig);
+	}
+
+	void recover(Rig rig) throws Exception {
+		this.recover.on(rig);
+	}
+
+	/** What a fault acts on. */
+	record Rig(RocketMqProcesses rocketMq, OrderServiceProcess service, FaultDatabase database) {
+	}
+
+	/** One half of a fault: breaking or mending. */
+	private interface Action {
+
+		void on(Rig rig) throws Exception;
+
+	}
+
+}

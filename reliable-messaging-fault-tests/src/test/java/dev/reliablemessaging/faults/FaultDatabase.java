@@ -1,0 +1,159 @@
+package dev.reliablemessaging.faults;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The PostgreSQL database of one scenario, created empty and dropped afterwards, and the suite's view of it: what
+ * the warehouse decided for which orders, what the outbox still holds. It can also refuse connections for a while.
+ * Server from PGHOST, PGPORT, PGUSER and PGPASSWORD, by default the local PostgreSQL of the development machines.
+ */
+final class FaultDatabase implements AutoCloseable {
+
+	private final String name;
+
+	FaultDatabase(String name) throws SQLException {
+		this.name = name;
+		try (Connection admin = connect("postgres"); Statement statement = admin.createStatement()) {
+			statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+			statement.execute("CREATE DATABASE " + name);
+		}
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	static boolean available() {
+		try (Connection connection = connect("postgres")) {
+			return connection.isValid(2);
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
+	/** Refuses new connections and ends the existing ones, as a database that goes away does. */
+	void goAway() throws SQLException {
+		try (Connection admin = connect("postgres"); Statement statement = admin.createStatement()) {
+			statement.execute("ALTER DATABASE " + this.name + " ALLOW_CONNECTIONS false");
+			statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + this.name
+					+ "' AND pid <> pg_backend_pid()");
+		}
+	}
+
+	void comeBack() throws SQLException {
+		try (Connection admin = connect("postgres"); Statement statement = admin.createStatement()) {
+			statement.execute("ALTER DATABASE " + this.name + " ALLOW_CONNECTIONS true");
+		}
+	}
+
+	/** Of these orders: how many have a decision, how many more than one, and when the last one was taken. */
+	Decisions decisions(Collection<String> orderIds) throws SQLException {
+		try (Connection connection = connect(this.name);
+				PreparedStatement query = connection.prepareStatement("""
+						SELECT COUNT(*), COALESCE(SUM(CASE WHEN n > 1 THEN 1 ELSE 0 END), 0), MAX(last_at)
+						FROM (SELECT order_id, COUNT(*) AS n, MAX(decided_at) AS last_at FROM stock_decisions
+						      WHERE order_id = ANY (?) GROUP BY order_id) d
+						""")) {
+			Array ids = connection.createArrayOf("varchar", orderIds.toArray());
+			query.setArray(1, ids);
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				Timestamp last = rs.getTimestamp(3);
+				return new Decisions(rs.getLong(1), rs.getLong(2), (last != null) ? last.toInstant() : null);
+			}
+		}
+	}
+
+	/** Of these orders, up to {@code limit} that have no decision. */
+	List<String> undecided(Collection<String> orderIds, int limit) throws SQLException {
+		try (Connection connection = connect(this.name);
+				PreparedStatement query = connection.prepareStatement("""
+						SELECT id FROM unnest(?) AS accepted(id)
+						WHERE NOT EXISTS (SELECT 1 FROM stock_decisions d WHERE d.order_id = accepted.id)
+						ORDER BY id LIMIT ?
+						""")) {
+			query.setArray(1, connection.createArrayOf("varchar", orderIds.toArray()));
+			query.setInt(2, limit);
+			List<String> ids = new ArrayList<>();
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					ids.add(rs.getString(1));
+				}
+			}
+			return ids;
+		}
+	}
+
+	/** Pending outbox rows with at least one failed attempt; -1 while the database refuses connections. */
+	long pendingAfterFailedAttempt() {
+		try {
+			return count("SELECT COUNT(*) FROM rm_outbox WHERE status = 'PENDING' AND attempts > 0");
+		}
+		catch (SQLException ex) {
+			return -1;
+		}
+	}
+
+	long outboxNotSent() throws SQLException {
+		return count("SELECT COUNT(*) FROM rm_outbox WHERE status <> 'SENT'");
+	}
+
+	private long count(String sql) throws SQLException {
+		try (Connection connection = connect(this.name); Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(sql)) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	@Override
+	public void close() throws SQLException {
+		comeBack();
+		try (Connection admin = connect("postgres"); Statement statement = admin.createStatement()) {
+			statement.execute("DROP DATABASE IF EXISTS " + this.name + " WITH (FORCE)");
+		}
+	}
+
+	private static Connection connect(String database) throws SQLException {
+		return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port() + "/" + database, user(),
+				password());
+	}
+
+	static String host() {
+		return env("PGHOST", "127.0.0.1");
+	}
+
+	static int port() {
+		return Integer.parseInt(env("PGPORT", "5432"));
+	}
+
+	static String user() {
+		return env("PGUSER", "postgres");
+	}
+
+	static String password() {
+		return env("PGPASSWORD", "");
+	}
+
+	private static String env(String name, String fallback) {
+		String value = System.getenv(name);
+		return (value != null && !value.isBlank()) ? value : fallback;
+	}
+
+	/** How many of a set of orders have a decision, how many more than one, and the time of the last one. */
+	record Decisions(long decided, long decidedTwice, Instant lastDecidedAt) {
+	}
+
+}

@@ -1,0 +1,165 @@
+package dev.reliablemessaging.faults;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.reliablemessaging.faults.FaultDatabase.Decisions;
+
+/**
+ * One run's processes and database: a fresh PostgreSQL database, a name server and a broker with a fresh store, and
+ * the order service on them; and the ledger that reads back what happened to the orders.
+ */
+final class FaultEnvironment implements AutoCloseable {
+
+	/** The longest a settle may take while decisions keep coming; a soak's backlog can need more. */
+	private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("rm.faults.settle-seconds", 180));
+
+	/**
+	 * How long the decisions may stand still before the starter's missing orders count as lost: longer than a pull
+	 * request that went out on a cut connection takes to time out (30 s) and be retried.
+	 */
+	private static final Duration QUIET = Duration.ofSeconds(Long.getLong("rm.faults.quiet-seconds", 60));
+
+	/** The same for the naive variant, whose losses are certain (never sent); shorter, to keep the suite short. */
+	private static final Duration NAIVE_QUIET = Duration.ofSeconds(35);
+
+	final FaultDatabase database;
+
+	final RocketMqProcesses rocketMq;
+
+	final OrderServiceProcess service;
+
+	private FaultEnvironment(FaultDatabase database, RocketMqProcesses rocketMq, OrderServiceProcess service) {
+		this.database = database;
+		this.rocketMq = rocketMq;
+		this.service = service;
+	}
+
+	static FaultEnvironment start(Path sampleJar, String name, Duration handlerTime, boolean replicated)
+			throws Exception {
+		Path directory = Files.createTempDirectory("rm-fault-" + name + "-");
+		FaultDatabase database = new FaultDatabase("rm_faults_" + name.toLowerCase(Locale.ROOT));
+		RocketMqProcesses rocketMq = new RocketMqProcesses(directory, freePort(), freeBrokerPort(),
+				replicated ? freeBrokerPort() : 0);
+		try {
+			rocketMq.start();
+			OrderServiceProcess service = new OrderServiceProcess(sampleJar, directory, freePort(), database.name(),
+					rocketMq.nameServerAddress(), handlerTime);
+			service.start();
+			return new FaultEnvironment(database, rocketMq, service);
+		}
+		catch (RuntimeException | IOException ex) {
+			rocketMq.stop();
+			database.close();
+			throw ex;
+		}
+	}
+
+	Fault.Rig rig() {
+		return new Fault.Rig(this.rocketMq, this.service, this.database);
+	}
+
+	/** Waits until every accepted order has a decision, or the decisions stand still for {@code quiet}. */
+	void settle(Set<String> accepted, Duration quiet) throws Exception {
+		long deadline = System.nanoTime() + SETTLE.toNanos();
+		long lastDecided = -1;
+		long changedAt = System.nanoTime();
+		while (System.nanoTime() < deadline) {
+			long decided = this.database.decisions(accepted).decided();
+			if (decided == accepted.size()) {
+				return;
+			}
+			if (decided != lastDecided) {
+				lastDecided = decided;
+				changedAt = System.nanoTime();
+			}
+			if (System.nanoTime() - changedAt > quiet.toNanos()) {
+				return;
+			}
+			ChildProcess.pause(250);
+		}
+	}
+
+	/** The starter's and the naive variant's figures, once both have settled. */
+	ScenarioResult[] results(String scenario, OrderLoad load, Instant recoveredAt, long pendingAtFaultEnd)
+			throws Exception {
+		settle(load.acceptedByStarter.keySet(), QUIET);
+		settle(load.acceptedByNaive.keySet(), NAIVE_QUIET);
+		return new ScenarioResult[] {
+				result(scenario, "starter", load.acceptedByStarter, recoveredAt, this.service.duplicatesAbsorbed(),
+						pendingAtFaultEnd, this.database.outboxNotSent(), this.rocketMq.deadLettered("warehouse"),
+						this.rocketMq.unconsumed("warehouse")),
+				result(scenario, "naive", load.acceptedByNaive, recoveredAt, -1, -1, -1,
+						this.rocketMq.deadLettered("warehouse-naive"), this.rocketMq.unconsumed("warehouse-naive")) };
+	}
+
+	/**
+	 * One variant's figures. The drain time runs from the recovery to the decision on the last order accepted before
+	 * it: how long the backlog of the fault took to clear; never, if an accepted order was lost.
+	 */
+	private ScenarioResult result(String scenario, String variant, Map<String, Instant> accepted, Instant recoveredAt,
+			long duplicates, long pendingAtFaultEnd, long outboxNotSent, long deadLettered, long unconsumed)
+			throws Exception {
+		Decisions all = this.database.decisions(accepted.keySet());
+		if (all.decided() < accepted.size()) {
+			System.out.println(scenario + ", " + variant + ": undecided orders, for example "
+					+ this.database.undecided(accepted.keySet(), 20));
+		}
+		List<String> beforeRecovery = accepted.entrySet()
+			.stream()
+			.filter((order) -> order.getValue().isBefore(recoveredAt))
+			.map(Map.Entry::getKey)
+			.toList();
+		Instant backlogCleared = this.database.decisions(beforeRecovery).lastDecidedAt();
+		double drain = (all.decided() < accepted.size() || backlogCleared == null) ? -1
+				: Math.max(0, Duration.between(recoveredAt, backlogCleared).toMillis()) / 1000.0;
+		return new ScenarioResult(scenario, variant, accepted.size(), all.decided(), all.decidedTwice(), duplicates,
+				pendingAtFaultEnd, outboxNotSent, deadLettered, unconsumed, drain);
+	}
+
+	@Override
+	public void close() throws Exception {
+		try {
+			this.service.stop();
+			this.rocketMq.stop();
+		}
+		finally {
+			this.database.close();
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/** A broker port whose neighbours are free too: RocketMQ also listens two below it. */
+	private static int freeBrokerPort() throws IOException {
+		for (int i = 0; i < 50; i++) {
+			int port = freePort();
+			if (port > 1100 && free(port - 2) && free(port + 1)) {
+				return port;
+			}
+		}
+		throw new IllegalStateException("No free broker port");
+	}
+
+	private static boolean free(int port) {
+		try (ServerSocket socket = new ServerSocket(port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.reliablemessaging.faults;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real processes, real faults: a RocketMQ name server and broker and the packaged order service each run in a JVM
+ * of their own, on PostgreSQL; orders flow through the starter's endpoint and the naive one at a steady rate while
+ * faults strike and are mended. Afterwards the database and the broker say what was lost and what was applied twice.
+ * The build fails if the starter lost or doubled anything; the naive variant's figures are only reported. The table
+ * goes to {@code target/fault-report.md}. With {@code -Drm.faults.soak-orders=N} a soak with random faults runs too,
+ * until the starter's endpoint accepted N orders.
+ */
+class FaultSuiteTests {
+
+	private static final int ORDERS_PER_SECOND = 20;
+
+	private static final Duration BEFORE_FAULT = Duration.ofSeconds(4);
+
+	private static final Duration FAULT = Duration.ofSeconds(5);
+
+	private static final Duration AFTER_RECOVERY = Duration.ofSeconds(6);
+
+	private static final List<ScenarioResult> results = new CopyOnWriteArrayList<>();
+
+	private static Path sampleJar;
+
+	@BeforeAll
+	static void requireTheSampleAndPostgres() {
+		sampleJar = Path.of(System.getProperty("rm.faults.sample-jar",
+				"../sample-order-service/target/sample-order-service.jar"));
+		assertThat(sampleJar).as("the packaged sample (mvn package builds it before this module)").exists();
+		if (!FaultDatabase.available()) {
+			assertThat(Boolean.getBoolean("rm.require-databases"))
+				.as("PostgreSQL is required (-Drm.require-databases=true) but not reachable")
+				.isFalse();
+			Assumptions.abort("The fault suite needs PostgreSQL at " + FaultDatabase.host() + ":"
+					+ FaultDatabase.port() + " (PGHOST, PGPORT, PGUSER, PGPASSWORD); it is not reachable");
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(Fault.class)
+	void noOrderIsLostOrAppliedTwice(Fault fault) throws Exception {
+		String only = System.getProperty("rm.faults.only", "");
+		Assumptions.assumeTrue(only.isBlank() || Set.of(only.split(",")).contains(fault.name()),
+				"-Drm.faults.only=" + only + " leaves " + fault + " out");
+		try (FaultEnvironment environment = FaultEnvironment.start(sampleJar,
+				fault.name().toLowerCase(Locale.ROOT), fault.handlerTime(), fault.replicated())) {
+			OrderLoad load = new OrderLoad(environment.service);
+			Instant recoveredAt;
+			long pendingAtFaultEnd;
+			try (load) {
+				load.start(ORDERS_PER_SECOND);
+				ChildProcess.pause(BEFORE_FAULT.toMillis());
+				fault.inject(environment.rig());
+				ChildProcess.pause(FAULT.toMillis());
+				pendingAtFaultEnd = environment.database.pendingAfterFailedAttempt();
+				fault.recover(environment.rig());
+				recoveredAt = Instant.now();
+				ChildProcess.pause(AFTER_RECOVERY.toMillis());
+			}
+			check(environment.results(fault.description(), load, recoveredAt, pendingAtFaultEnd));
+		}
+	}
+
+	@Test
+	void soakWithRandomFaults() throws Exception {
+		long target = Long.getLong("rm.faults.soak-orders", 0);
+		Assumptions.assumeTrue(target > 0,
+				"The soak runs until the starter's endpoint accepted -Drm.faults.soak-orders=N orders, for example 200000");
+		int rate = Integer.getInteger("rm.faults.soak-rate", 100);
+		Random random = new Random(Long.getLong("rm.faults.seed", 42));
+		try (FaultEnvironment environment = FaultEnvironment.start(sampleJar, "soak", Duration.ofMillis(20), true)) {
+			OrderLoad load = new OrderLoad(environment.service);
+			Instant recoveredAt;
+			int faults = 0;
+			try (load) {
+				load.start(rate);
+				while (load.acceptedByStarter.size() < target) {
+					ChildProcess.pause(3_000 + random.nextInt(5_000));
+					Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+					fault.inject(environment.rig());
+					ChildProcess.pause(1_000 + random.nextInt(4_000));
+					fault.recover(environment.rig());
+					faults++;
+				}
+				recoveredAt = Instant.now();
+			}
+			check(environment.results("soak: " + faults + " random faults of all kinds, " + rate
+					+ " orders/s on each endpoint", load, recoveredAt, -1));
+		}
+	}
+
+	private static void check(ScenarioResult[] outcome) {
+		results.add(outcome[0]);
+		results.add(outcome[1]);
+		ScenarioResult starter = outcome[0];
+		assertThat(starter.accepted()).as("orders the starter's endpoint accepted").isPositive();
+		assertThat(starter.lost()).as("orders the starter lost").isZero();
+		assertThat(starter.twice()).as("orders the starter applied twice").isZero();
+		assertThat(starter.outboxNotSent()).as("outbox rows left unsent").isZero();
+	}
+
+	@AfterAll
+	static void writeReport() throws IOException {
+		if (results.isEmpty()) {
+			return;
+		}
+		String report = "# Fault-injection report\n\nScenarios: " + ORDERS_PER_SECOND + " orders per second on each endpoint; "
+				+ "fault after " + BEFORE_FAULT.toSeconds() + " s, mended " + FAULT.toSeconds() + " s later, load for "
+				+ AFTER_RECOVERY.toSeconds() + " s more. Lost = accepted by the API, never decided by the warehouse. "
+				+ "Applied twice = decided more than once. Consumers rebalance every 2 s and refresh routes every second "
+				+ "(both variants). Drain = from the end of the fault until the last order accepted before it was decided. "
+				+ "The soak's row gives its own rate; its drain runs from the end of the load.\n\n"
+				+ ScenarioResult.table(results);
+		Path file = Path.of(System.getProperty("rm.faults.report", "target/fault-report.md"));
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		Files.writeString(file, report);
+		System.out.println(report);
+	}
+
+}

@@ -1,0 +1,78 @@
+package dev.reliablemessaging.faults;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Places orders at a steady rate through both endpoints of the order service, the starter's and the naive one,
+ * and remembers which orders the API accepted (201 with an id).
+ */
+final class OrderLoad implements AutoCloseable {
+
+	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+
+	private static final List<String> SKUS = List.of("apple", "banana", "cherry");
+
+	private final OrderServiceProcess service;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+	/** Orders the starter's endpoint accepted, with when. */
+	final Map<String, Instant> acceptedByStarter = new ConcurrentHashMap<>();
+
+	/** Orders the naive endpoint accepted, with when. */
+	final Map<String, Instant> acceptedByNaive = new ConcurrentHashMap<>();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	OrderLoad(OrderServiceProcess service) {
+		this.service = service;
+	}
+
+	/** Starts placing {@code perSecond} orders a second on each endpoint. */
+	void start(int perSecond) {
+		long period = 1_000_000 / perSecond;
+		this.scheduler.scheduleAtFixedRate(() -> {
+			String sku = SKUS.get((int) (this.sequence.incrementAndGet() % SKUS.size()));
+			place("/orders", sku, this.acceptedByStarter);
+			place("/naive/orders", sku, this.acceptedByNaive);
+		}, 0, period, TimeUnit.MICROSECONDS);
+	}
+
+	private void place(String path, String sku, Map<String, Instant> accepted) {
+		HttpRequest request = HttpRequest.newBuilder(this.service.uri(path))
+			.timeout(Duration.ofSeconds(5))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"" + sku + "\",\"quantity\":1}"))
+			.build();
+		this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+			if (failure == null && response.statusCode() == 201) {
+				Matcher id = ID.matcher(response.body());
+				if (id.find()) {
+					accepted.put(id.group(1), Instant.now());
+				}
+			}
+		});
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+		ChildProcess.pause(5_500); // let requests in flight answer or time out
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.reliablemessaging.faults;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged sample order service in a JVM of its own, on PostgreSQL and the external broker, with the naive
+ * variant's endpoint beside the starter's. Short leases and route refreshes, so recovery is measured in seconds.
+ */
+final class OrderServiceProcess {
+
+	private static final Pattern DUPLICATE_LINE = Pattern.compile("was already processed by warehouse\\b");
+
+	private final ChildProcess process;
+
+	private final int port;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	OrderServiceProcess(Path sampleJar, Path directory, int port, String database, String nameServer,
+			Duration processingTime) {
+		this.port = port;
+		Path log = directory.resolve("service.log");
+		List<String> args = List.of("--spring.profiles.active=postgres,external-broker,naive", "--server.port=" + port,
+				"--spring.datasource.hikari.connection-timeout=2000", "--spring.datasource.hikari.maximum-pool-size=12",
+				"--reliable-messaging.rocketmq.route-refresh-interval=1s", "--reliable-messaging.relay.lease=5s",
+				"--reliable-messaging.relay.poll-interval=200ms", "--reliable-messaging.relay.backoff.initial=200ms",
+				"--reliable-messaging.relay.backoff.max=2s", "--reliable-messaging.relay.max-attempts=1000",
+				"--reliable-messaging.consumer.shutdown-wait=1s", "--warehouse.processing-time=" + processingTime.toMillis() + "ms",
+				"--logging.level.dev.reliablemessaging.autoconfigure.ReliableMessageHandler=DEBUG");
+		Map<String, String> environment = Map.of("PGDATABASE", database, "PGHOST", FaultDatabase.host(), "PGPORT",
+				String.valueOf(FaultDatabase.port()), "PGUSER", FaultDatabase.user(), "PGPASSWORD",
+				FaultDatabase.password(), "ROCKETMQ_NAME_SERVER", nameServer);
+		this.process = new ChildProcess("order service", ChildProcess.javaJar("512m", sampleJar, args), environment, log);
+	}
+
+	void start() {
+		this.process.start(this::healthy, Duration.ofSeconds(120));
+	}
+
+	void kill() {
+		this.process.kill();
+	}
+
+	void stop() {
+		this.process.stop();
+	}
+
+	/** Deliveries the inbox recognised as duplicates, over every life of the process (its DEBUG log lines). */
+	long duplicatesAbsorbed() {
+		Matcher matcher = DUPLICATE_LINE.matcher(this.process.logText());
+		long count = 0;
+		while (matcher.find()) {
+			count++;
+		}
+		return count;
+	}
+
+	URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private boolean healthy() {
+		try {
+			HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri("/actuator/health"))
+				.timeout(Duration.ofSeconds(2))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 200;
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+}
