@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -32,7 +33,10 @@ public final class BrokerProbe implements AutoCloseable {
 
 	private final List<MessageExt> received = new CopyOnWriteArrayList<>();
 
-	private BrokerProbe(String nameServer, String topic, boolean orderly) {
+	private final Consumer<MessageExt> onReceipt;
+
+	private BrokerProbe(String nameServer, String topic, boolean orderly, Consumer<MessageExt> onReceipt) {
+		this.onReceipt = onReceipt;
 		this.consumer = new DefaultMQPushConsumer("probe-" + UUID.randomUUID().toString().substring(0, 8));
 		this.consumer.setNamesrvAddr(nameServer);
 		this.consumer.setInstanceName("probe-" + UUID.randomUUID());
@@ -42,13 +46,13 @@ public final class BrokerProbe implements AutoCloseable {
 			this.consumer.subscribe(topic, "*");
 			if (orderly) {
 				this.consumer.registerMessageListener((MessageListenerOrderly) (messages, context) -> {
-					this.received.addAll(messages);
+					receive(messages);
 					return ConsumeOrderlyStatus.SUCCESS;
 				});
 			}
 			else {
 				this.consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-					this.received.addAll(messages);
+					receive(messages);
 					return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
 				});
 			}
@@ -80,12 +84,24 @@ public final class BrokerProbe implements AutoCloseable {
 				.containsAll(queues));
 	}
 
+	private void receive(List<MessageExt> messages) {
+		messages.forEach(this.onReceipt);
+		this.received.addAll(messages);
+	}
+
 	public static BrokerProbe consume(String nameServer, String topic) {
-		return new BrokerProbe(nameServer, topic, false);
+		return new BrokerProbe(nameServer, topic, false, (message) -> {
+		});
+	}
+
+	/** A probe that also hands each message to {@code onReceipt} as it arrives. */
+	public static BrokerProbe consume(String nameServer, String topic, Consumer<MessageExt> onReceipt) {
+		return new BrokerProbe(nameServer, topic, false, onReceipt);
 	}
 
 	public static BrokerProbe consumeOrderly(String nameServer, String topic) {
-		return new BrokerProbe(nameServer, topic, true);
+		return new BrokerProbe(nameServer, topic, true, (message) -> {
+		});
 	}
 
 	public List<MessageExt> received() {

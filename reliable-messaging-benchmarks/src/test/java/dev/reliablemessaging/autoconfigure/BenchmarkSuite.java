@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reliablemessaging.OutboundMessage;
@@ -57,6 +59,10 @@ class BenchmarkSuite {
 	private static final Duration LATENCY_ROUND = Duration.ofSeconds(10);
 
 	private static final int CONSUMED = Integer.getInteger("rm.bench.consumed", 20_000);
+
+	private static final int ALTERNATIVES_MESSAGES = Integer.getInteger("rm.bench.alternatives.messages", 20_000);
+
+	private static final int ALTERNATIVES_RATE = 500;
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -107,12 +113,11 @@ class BenchmarkSuite {
 			ratio("2 relays / 1 relay", two, one, -1);
 			ratio("4 relays / 1 relay", four, one, -1);
 
-			Figure plain = measure("business transaction without publish, PostgreSQL, p50", "ms",
-					() -> transactionLatency(false, 50));
-			Figure publishing = measure("business transaction with publish, PostgreSQL, p50", "ms",
-					() -> transactionLatency(true, 50));
-			measure("business transaction without publish, PostgreSQL, p99", "ms", () -> transactionLatency(false, 99));
-			measure("business transaction with publish, PostgreSQL, p99", "ms", () -> transactionLatency(true, 99));
+			Map<AlongsideOrder, Figure> medians = transactionLatencies();
+			Figure plain = medians.get(AlongsideOrder.NOTHING);
+			Figure publishing = medians.get(AlongsideOrder.PUBLISH);
+			ratio("second plain insert / without (one more statement, nothing of the outbox)",
+					medians.get(AlongsideOrder.PLAIN_INSERT), plain, -1);
 			ratioAtMost("publish overhead p50 (with / without)", publishing, plain, 1.3);
 		}
 
@@ -128,6 +133,7 @@ class BenchmarkSuite {
 		}
 
 		consumers(syncFlush, production);
+		alternatives(syncFlush, production);
 
 		String report = "# Benchmarks\n\n" + ROUNDS + " rounds after a warm-up round; " + ROWS + " messages of "
 				+ PAYLOAD_BYTES + " bytes per drain and batch round; " + Runtime.getRuntime().availableProcessors()
@@ -141,17 +147,53 @@ class BenchmarkSuite {
 
 	/** Records p50, p99, p99.9 and the achieved rate of commit-to-handler latency; returns the p99. */
 	private Figure latency(EmbeddedRocketMq broker, TestDatabase database, int rate, boolean fastPath) {
-		List<double[]> rounds = new ArrayList<>();
-		EndToEndLatency.measure(broker.nameServerAddress(), database, fastPath, rate, LATENCY_ROUND, ROUNDS,
-				(percentiles, achieved) -> rounds.add(new double[] { percentiles[0], percentiles[1], percentiles[2],
-						achieved }));
 		String label = "commit to handler at " + rate + " msg/s offered, " + database + ", fast path "
 				+ (fastPath ? "on" : "off");
+		return recordLatency(label, (sink) -> EndToEndLatency.measure(broker.nameServerAddress(), database, fastPath,
+				rate, LATENCY_ROUND, ROUNDS, sink));
+	}
+
+	/** Records the p50, p99, p99.9 and achieved rate of the rounds a latency measurement hands over; the p99. */
+	private Figure recordLatency(String label, Consumer<EndToEndLatency.RoundSink> measurement) {
+		List<double[]> rounds = new ArrayList<>();
+		measurement.accept((percentiles, achieved) -> rounds
+			.add(new double[] { percentiles[0], percentiles[1], percentiles[2], achieved }));
 		record(label + ", p50", "ms", column(rounds, 0));
 		Figure p99 = record(label + ", p99", "ms", column(rounds, 1));
 		record(label + ", p99.9", "ms", column(rounds, 2));
 		record(label + ", achieved", "msg/s", column(rounds, 3));
 		return p99;
+	}
+
+	/**
+	 * The same drain and latency workloads through this starter and through the outbox libraries users pick today, on
+	 * the same broker and database; each library's handler sends to RocketMQ synchronously.
+	 */
+	private void alternatives(EmbeddedRocketMq broker, TestDatabase database) throws Exception {
+		DefaultMQProducer provisioning = producer(broker);
+		this.resources.add(provisioning::shutdown);
+		String nameServer = broker.nameServerAddress();
+		Map<Alternatives.Library, Figure> drains = new EnumMap<>(Alternatives.Library.class);
+		Map<Alternatives.Library, Figure> latencies = new EnumMap<>(Alternatives.Library.class);
+		for (Alternatives.Library library : Alternatives.Library.values()) {
+			drains.put(library, measure(library.description() + ": drain of " + ALTERNATIVES_MESSAGES
+					+ " messages published while sending was held, " + database + ", SYNC_FLUSH", "msg/s",
+					() -> Alternatives.drain(library, nameServer, database, topic(provisioning),
+							ALTERNATIVES_MESSAGES)));
+			String topic = topic(provisioning);
+			latencies.put(library, recordLatency(library.description() + ": commit to receipt by a plain consumer at "
+					+ ALTERNATIVES_RATE + " msg/s offered, " + database,
+					(sink) -> Alternatives.latency(library, nameServer, database, topic, ALTERNATIVES_RATE,
+							LATENCY_ROUND, ROUNDS, sink)));
+		}
+		Figure ourDrain = drains.get(Alternatives.Library.RELIABLE_MESSAGING);
+		Figure ourLatency = latencies.get(Alternatives.Library.RELIABLE_MESSAGING);
+		for (Alternatives.Library alternative : List.of(Alternatives.Library.SPRING_MODULITH,
+				Alternatives.Library.NAMASTACK)) {
+			String name = alternative.title();
+			ratio("drain, this starter / " + name, ourDrain, drains.get(alternative), 1.0);
+			ratioAtMost("commit-to-receipt p99, this starter / " + name, ourLatency, latencies.get(alternative), 1.0);
+		}
 	}
 
 	private static double[] column(List<double[]> rows, int index) {
@@ -258,37 +300,89 @@ class BenchmarkSuite {
 		}
 	}
 
-	/** The given percentile of {@link #PUBLISH_TRANSACTIONS} business transactions, in milliseconds. */
-	private double transactionLatency(boolean publish, int percentile) throws Exception {
+	/** What a business transaction does besides inserting its order row. */
+	private enum AlongsideOrder {
+
+		NOTHING("business transaction without publish"),
+
+		PUBLISH("business transaction with publish"),
+
+		PLAIN_INSERT("business transaction with a second plain insert instead");
+
+		private final String label;
+
+		AlongsideOrder(String label) {
+			this.label = label;
+		}
+
+	}
+
+	/**
+	 * Business transactions on PostgreSQL with and without publish, and with a second plain insert instead, taking
+	 * turns within each round so that the database's drift over a round weighs on all three alike; records the p50
+	 * and p99 of each and returns the p50s.
+	 */
+	private Map<AlongsideOrder, Figure> transactionLatencies() throws Exception {
+		transactionRound(); // warm-up
+		List<Map<AlongsideOrder, double[]>> rounds = new ArrayList<>();
+		for (int round = 0; round < ROUNDS; round++) {
+			rounds.add(transactionRound());
+		}
+		Map<AlongsideOrder, Figure> medians = new EnumMap<>(AlongsideOrder.class);
+		for (int percentile : new int[] { 50, 99 }) {
+			for (AlongsideOrder alongside : AlongsideOrder.values()) {
+				Figure figure = record(alongside.label + ", PostgreSQL, p" + percentile, "ms",
+						rounds.stream().mapToDouble((round) -> percentile(round.get(alongside), percentile)).toArray());
+				medians.putIfAbsent(alongside, figure);
+			}
+		}
+		return medians;
+	}
+
+	/** One round of {@link #PUBLISH_TRANSACTIONS} transactions of each variant, in turns; their sorted milliseconds. */
+	private Map<AlongsideOrder, double[]> transactionRound() throws Exception {
 		HikariDataSource dataSource = dataSource(TestDatabase.POSTGRESQL);
 		Database dialect = Database.of(dataSource);
 		OutboxTables tables = new OutboxTables("rm_");
 		new SchemaMigrator(dataSource, dialect, tables).afterPropertiesSet();
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		jdbc.execute("CREATE TABLE bench_orders (id VARCHAR(36) PRIMARY KEY, sku VARCHAR(64), quantity INT)");
+		jdbc.execute("CREATE TABLE bench_audit (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, body TEXT)");
 		JsonMapper json = new JsonMapper();
 		JdbcOutboxPublisher publisher = new JdbcOutboxPublisher(new OutboxStore(dataSource, dialect, tables, json),
 				new PayloadSerializer(json, 4 * 1024 * 1024, null), CommittedMessages.ignored(), Clock.systemUTC(),
 				MessagingMetrics.none(), MessageTracing.none());
 		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-		double[] millis = new double[PUBLISH_TRANSACTIONS];
-		for (int i = 0; i < PUBLISH_TRANSACTIONS; i++) {
+		AlongsideOrder[] variants = AlongsideOrder.values();
+		double[][] millis = new double[variants.length][PUBLISH_TRANSACTIONS];
+		for (int i = 0; i < PUBLISH_TRANSACTIONS * variants.length; i++) {
+			AlongsideOrder alongside = variants[i % variants.length];
 			String id = UUID.randomUUID().toString();
+			Map<String, Object> order = Map.of("id", id, "sku", "apple", "quantity", 1);
 			long started = System.nanoTime();
 			transactions.executeWithoutResult((status) -> {
 				jdbc.update("INSERT INTO bench_orders (id, sku, quantity) VALUES (?, ?, ?)", id, "apple", 1);
-				if (publish) {
-					publisher.publish(OutboundMessage.builder("orders")
-						.key(id)
-						.payload(Map.of("id", id, "sku", "apple", "quantity", 1))
-						.build());
+				switch (alongside) {
+					case PUBLISH -> publisher.publish(OutboundMessage.builder("orders").key(id).payload(order).build());
+					case PLAIN_INSERT -> jdbc.update("INSERT INTO bench_audit (body) VALUES (?)",
+							json.writeValueAsString(order));
+					case NOTHING -> {
+					}
 				}
 			});
-			millis[i] = (System.nanoTime() - started) / 1e6;
+			millis[alongside.ordinal()][i / variants.length] = (System.nanoTime() - started) / 1e6;
 		}
 		dataSource.close();
-		Arrays.sort(millis);
-		return millis[Math.min(millis.length - 1, (int) Math.ceil(percentile / 100.0 * millis.length) - 1)];
+		Map<AlongsideOrder, double[]> sorted = new EnumMap<>(AlongsideOrder.class);
+		for (AlongsideOrder alongside : variants) {
+			Arrays.sort(millis[alongside.ordinal()]);
+			sorted.put(alongside, millis[alongside.ordinal()]);
+		}
+		return sorted;
+	}
+
+	private static double percentile(double[] sorted, int percentile) {
+		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
 	}
 
 	private HikariDataSource dataSource(TestDatabase database) {

@@ -2,14 +2,12 @@ package dev.reliablemessaging.autoconfigure;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -18,7 +16,6 @@ import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.ReliableListener;
 
-import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class EndToEndLatency {
 
-	private static final int PUBLISHING_THREADS = 16;
+	static final int PUBLISHING_THREADS = 16;
 
 	private EndToEndLatency() {
 	}
@@ -61,37 +58,45 @@ final class EndToEndLatency {
 				new JdbcTemplate(context.getBean(DataSource.class))
 					.execute("CREATE TABLE bench_orders (id VARCHAR(36) PRIMARY KEY, sku VARCHAR(64), quantity INT)");
 				String topic = context.getEnvironment().getRequiredProperty("bench.topic");
-				offer(context, probe, topic, perSecond, length); // warm-up
+				OutboxPublisher publisher = context.getBean(OutboxPublisher.class);
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				TransactionTemplate transactions = new TransactionTemplate(
+						context.getBean(PlatformTransactionManager.class));
+				Consumer<String> placeOrder = (id) -> {
+					jdbc.update("INSERT INTO bench_orders (id, sku, quantity) VALUES (?, ?, ?)", id, "apple", 1);
+					publisher.publish(OutboundMessage.builder(topic).key(id).payload(Map.of("id", id)).build());
+				};
+				Receipts receipts = probe.receipts;
+				offer(transactions, receipts, perSecond, length, placeOrder); // warm-up
 				for (int round = 0; round < rounds; round++) {
-					double seconds = offer(context, probe, topic, perSecond, length);
-					sink.accept(probe.percentiles(), probe.count() / seconds);
+					double seconds = offer(transactions, receipts, perSecond, length, placeOrder);
+					sink.accept(receipts.percentiles(), receipts.count() / seconds);
 				}
 			});
 	}
 
-	/** Offers one round and waits until every message of it reached the handler; returns the round's seconds. */
-	private static double offer(ApplicationContext context, Probe probe, String topic, int perSecond,
-			Duration length) {
-		probe.reset();
-		OutboxPublisher publisher = context.getBean(OutboxPublisher.class);
-		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-		TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+	/**
+	 * Offers one round of business transactions at a fixed rate whatever the latency (open loop): each runs
+	 * {@code work} with a fresh key and notes its commit in {@code receipts}. Waits until every message of the round
+	 * arrived; returns the round's seconds.
+	 */
+	static double offer(TransactionTemplate transactions, Receipts receipts, int perSecond, Duration length,
+			Consumer<String> work) {
+		receipts.reset();
 		ExecutorService workers = Executors.newFixedThreadPool(PUBLISHING_THREADS);
 		long count = perSecond * length.toSeconds();
 		long period = 1_000_000_000L / perSecond;
 		long started = System.nanoTime();
 		for (long i = 0; i < count; i++) {
-			long due = started + i * period;
-			long wait = due - System.nanoTime();
+			long wait = started + i * period - System.nanoTime();
 			if (wait > 0) {
 				LockSupport.parkNanos(wait);
 			}
 			workers.execute(() -> {
 				String id = UUID.randomUUID().toString();
 				transactions.executeWithoutResult((status) -> {
-					jdbc.update("INSERT INTO bench_orders (id, sku, quantity) VALUES (?, ?, ?)", id, "apple", 1);
-					publisher.publish(OutboundMessage.builder(topic).key(id).payload(Map.of("id", id)).build());
-					probe.committing(id);
+					work.accept(id);
+					receipts.committing(id);
 				});
 			});
 		}
@@ -103,7 +108,7 @@ final class EndToEndLatency {
 			Thread.currentThread().interrupt();
 		}
 		double seconds = (System.nanoTime() - started) / 1e9;
-		await().atMost(Duration.ofMinutes(2)).until(() -> probe.count() == count);
+		await().atMost(Duration.ofMinutes(2)).until(() -> receipts.count() == count);
 		return seconds;
 	}
 
@@ -118,43 +123,14 @@ final class EndToEndLatency {
 
 	}
 
-	/** The listener: notes the time each message reaches the handler, against the time its transaction committed. */
+	/** The listener: notes when each message reaches the handler, against the time its transaction committed. */
 	static final class Probe {
 
-		private final Map<String, Long> committing = new ConcurrentHashMap<>();
-
-		private final Queue<Long> latencies = new ConcurrentLinkedQueue<>();
-
-		void committing(String key) {
-			this.committing.put(key, System.nanoTime());
-		}
+		private final Receipts receipts = new Receipts();
 
 		@ReliableListener(topic = "${bench.topic}", consumerGroup = "${bench.group}")
 		public void on(String body, MessageContext message) {
-			long now = System.nanoTime();
-			Long committedAt = this.committing.remove(message.key());
-			if (committedAt != null) {
-				this.latencies.add(now - committedAt);
-			}
-		}
-
-		void reset() {
-			this.committing.clear();
-			this.latencies.clear();
-		}
-
-		long count() {
-			return this.latencies.size();
-		}
-
-		double[] percentiles() {
-			double[] millis = this.latencies.stream().mapToDouble((nanos) -> nanos / 1e6).sorted().toArray();
-			return new double[] { at(millis, 50), at(millis, 99), at(millis, 99.9) };
-		}
-
-		private static double at(double[] sorted, double percentile) {
-			int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-			return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+			this.receipts.arrived(message.key());
 		}
 
 	}
