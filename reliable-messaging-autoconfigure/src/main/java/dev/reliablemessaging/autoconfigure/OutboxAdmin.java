@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +107,7 @@ final class OutboxAdmin {
 		for (int i = 0; i < messageIds.size(); i++) {
 			args[i + 1] = messageIds.get(i);
 		}
-		String placeholders = String.join(", ", Collections.nCopies(messageIds.size(), "?"));
-		return this.jdbc.update(REPLAY_BY_ID.formatted(this.table, placeholders), args);
+		return this.jdbc.update(REPLAY_BY_ID.formatted(this.table, OutboxStore.placeholders(messageIds.size())), args);
 	}
 
 	/** Puts every DEAD row of a topic back to PENDING with its attempts reset; returns how many there were. */

@@ -376,7 +376,8 @@ final class OutboxStore {
 		return template.formatted(this.table);
 	}
 
-	private static String placeholders(int count) {
+	/** {@code ?, ?, ?} for an IN list of {@code count} values. */
+	static String placeholders(int count) {
 		return String.join(", ", Collections.nCopies(count, "?"));
 	}
 

@@ -120,7 +120,7 @@ final class ReliableMessageHandler {
 
 	private void logFailure(MessageExt message, String messageId, Throwable cause) {
 		logger.warn("Listener {} failed on message {} (key {}) of topic {}, delivery {}; it will be redelivered",
-				this.listener.description(), messageId, context(message, messageId).key(), message.getTopic(),
+				this.listener.description(), messageId, key(message), message.getTopic(),
 				message.getReconsumeTimes() + 1, cause);
 	}
 
@@ -153,12 +153,17 @@ final class ReliableMessageHandler {
 				headers.put(name, value);
 			}
 		});
+		return new MessageContext(messageId, key(message), message.getTopic(), message.getTags(),
+				message.getReconsumeTimes(), Map.copyOf(headers));
+	}
+
+	/** The business key the outbox row carried, else the first of the message's keys. */
+	private static @Nullable String key(MessageExt message) {
 		String key = message.getUserProperty(RocketMqSender.KEY_PROPERTY);
 		if (key == null && message.getKeys() != null && !message.getKeys().isBlank()) {
 			key = message.getKeys().split(MessageConst.KEY_SEPARATOR)[0];
 		}
-		return new MessageContext(messageId, key, message.getTopic(), message.getTags(), message.getReconsumeTimes(),
-				Map.copyOf(headers));
+		return key;
 	}
 
 	private static String firstLine(Throwable ex) {

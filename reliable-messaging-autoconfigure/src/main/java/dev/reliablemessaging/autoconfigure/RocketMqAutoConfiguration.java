@@ -97,24 +97,27 @@ public final class RocketMqAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TopicProvisioner reliableMessagingTopicProvisioner(DefaultMQProducer reliableMessagingProducer,
-			RocketMqEndpoint endpoint, ReliableMessagingProperties properties,
+	DeclaredTopics reliableMessagingDeclaredTopics(ReliableMessagingProperties properties,
 			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		return new DeclaredTopics(beanFactory, environment, properties.getRocketmq().getTopics());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TopicProvisioner reliableMessagingTopicProvisioner(DefaultMQProducer reliableMessagingProducer,
+			RocketMqEndpoint endpoint, ReliableMessagingProperties properties, DeclaredTopics declaredTopics) {
 		int queues = properties.getRocketmq().getTopicQueues();
 		PropertyChecks.between("reliable-messaging.rocketmq.topic-queues", queues, 1, 1024);
 		properties.getRocketmq().getTopics().forEach(OutboxTopics::check);
-		return new TopicProvisioner(reliableMessagingProducer, queues, endpoint.embedded(),
-				() -> DeclaredTopics.find(beanFactory, environment, properties.getRocketmq().getTopics()));
+		return new TopicProvisioner(reliableMessagingProducer, queues, endpoint.embedded(), declaredTopics);
 	}
 
 	/** Declared after the topic provisioner, so it runs after it and sees the topics' routes. */
 	@Bean
 	@ConditionalOnMissingBean
 	BrokerDurabilityAudit reliableMessagingDurabilityAudit(BrokerInspector inspector,
-			ReliableMessagingProperties properties, ConfigurableListableBeanFactory beanFactory,
-			Environment environment) {
-		return new BrokerDurabilityAudit(inspector, properties.getRocketmq().getDurabilityCheck(),
-				() -> DeclaredTopics.find(beanFactory, environment, properties.getRocketmq().getTopics()));
+			ReliableMessagingProperties properties, DeclaredTopics declaredTopics) {
+		return new BrokerDurabilityAudit(inspector, properties.getRocketmq().getDurabilityCheck(), declaredTopics);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -331,8 +331,10 @@ class BenchmarkSuite {
 		Map<AlongsideOrder, Figure> medians = new EnumMap<>(AlongsideOrder.class);
 		for (int percentile : new int[] { 50, 99 }) {
 			for (AlongsideOrder alongside : AlongsideOrder.values()) {
-				Figure figure = record(alongside.label + ", PostgreSQL, p" + percentile, "ms",
-						rounds.stream().mapToDouble((round) -> percentile(round.get(alongside), percentile)).toArray());
+				double[] values = rounds.stream()
+					.mapToDouble((round) -> Receipts.percentile(round.get(alongside), percentile))
+					.toArray();
+				Figure figure = record(alongside.label + ", PostgreSQL, p" + percentile, "ms", values);
 				medians.putIfAbsent(alongside, figure);
 			}
 		}
@@ -379,10 +381,6 @@ class BenchmarkSuite {
 			sorted.put(alongside, millis[alongside.ordinal()]);
 		}
 		return sorted;
-	}
-
-	private static double percentile(double[] sorted, int percentile) {
-		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
 	}
 
 	private HikariDataSource dataSource(TestDatabase database) {

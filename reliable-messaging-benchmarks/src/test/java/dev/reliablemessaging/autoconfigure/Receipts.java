@@ -38,10 +38,11 @@ final class Receipts {
 	/** The p50, p99 and p99.9 of the latencies, in milliseconds. */
 	double[] percentiles() {
 		double[] millis = this.latencies.stream().mapToDouble((nanos) -> nanos / 1e6).sorted().toArray();
-		return new double[] { at(millis, 50), at(millis, 99), at(millis, 99.9) };
+		return new double[] { percentile(millis, 50), percentile(millis, 99), percentile(millis, 99.9) };
 	}
 
-	private static double at(double[] sorted, double percentile) {
+	/** The nearest-rank percentile of sorted values. */
+	static double percentile(double[] sorted, double percentile) {
 		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}
