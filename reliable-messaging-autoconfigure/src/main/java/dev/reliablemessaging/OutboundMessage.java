@@ -28,6 +28,18 @@ public final class OutboundMessage {
 
 	static final int MAX_HEADER_VALUE_LENGTH = 4096;
 
+	static final int MAX_HEADERS = 64;
+
+	/**
+	 * RocketMQ refuses a message whose properties take more than 32767 bytes (UTF-8, separators included). The
+	 * starter sets a few of its own (message id, keys, creation time, trace context) and the broker adds more on
+	 * redelivery (retry topic, origin id, delay), so the headers get what is left after a reserve for those.
+	 */
+	static final int MAX_PROPERTIES_BYTES = 32767;
+
+	/** Bytes of the properties kept for the starter's own and the broker's, besides the keys. */
+	static final int RESERVED_PROPERTIES_BYTES = 2048;
+
 	/** Prefix of the user properties that this starter sets itself. */
 	static final String RESERVED_HEADER_PREFIX = "RM_";
 
@@ -150,16 +162,21 @@ public final class OutboundMessage {
 			this.topic = topic;
 		}
 
-		/** The RocketMQ tag; {@code null} or empty for none. It may not contain {@code ||} or be {@code *}. */
+		/**
+		 * The RocketMQ tag; {@code null} or empty for none. It may not contain {@code ||} or control characters, or
+		 * be {@code *}.
+		 */
 		public Builder tag(@Nullable String tag) {
 			if (tag == null || tag.isEmpty()) {
 				this.tag = null;
 				return this;
 			}
-			if (tag.contains("||") || tag.equals("*") || tag.isBlank() || tag.length() > MAX_TAG_LENGTH) {
+			if (tag.contains("||") || tag.equals("*") || tag.isBlank() || tag.length() > MAX_TAG_LENGTH
+					|| !printable(tag)) {
 				throw new IllegalArgumentException("tag '" + tag + "' of a message to topic '" + this.topic
 						+ "' is not a usable RocketMQ tag: it must be at most " + MAX_TAG_LENGTH
-						+ " characters, not blank, not '*', and must not contain '||'");
+						+ " characters, not blank, not '*', without control characters or half surrogate pairs, "
+						+ "and must not contain '||'");
 			}
 			this.tag = tag;
 			return this;
@@ -183,8 +200,12 @@ public final class OutboundMessage {
 			return this;
 		}
 
-		/** A header, sent as a RocketMQ user property. */
+		/** A header, sent as a RocketMQ user property; at most {@value #MAX_HEADERS} of them. */
 		public Builder header(String name, String value) {
+			if (this.headers.size() == MAX_HEADERS && !this.headers.containsKey(name)) {
+				throw new IllegalArgumentException("a message to topic '" + this.topic + "' may have at most "
+						+ MAX_HEADERS + " headers; '" + name + "' would be one more");
+			}
 			if (name == null || !HEADER_NAME.matcher(name).matches() || name.length() > MAX_HEADER_NAME_LENGTH) {
 				throw new IllegalArgumentException("header name '" + name + "' of a message to topic '" + this.topic
 						+ "' must be 1 to " + MAX_HEADER_NAME_LENGTH + " letters, digits, '_', '.' or '-'");
@@ -194,12 +215,11 @@ public final class OutboundMessage {
 						+ "' is reserved (RocketMQ system properties and names starting with '"
 						+ RESERVED_HEADER_PREFIX + "')");
 			}
-			if (value == null || value.isBlank() || value.length() > MAX_HEADER_VALUE_LENGTH
-					|| value.chars().anyMatch(Character::isISOControl)) {
+			if (value == null || value.isBlank() || value.length() > MAX_HEADER_VALUE_LENGTH || !printable(value)) {
 				throw new IllegalArgumentException("header '" + name + "' of a message to topic '" + this.topic
 						+ "' must have a value of 1 to " + MAX_HEADER_VALUE_LENGTH
-						+ " characters, not blank and without control characters (RocketMQ refuses blank values and "
-						+ "uses control characters to separate properties)");
+						+ " characters, not blank and without control characters or half surrogate pairs (RocketMQ "
+						+ "refuses blank values and uses control characters to separate properties)");
 			}
 			this.headers.put(name, value);
 			return this;
@@ -228,20 +248,84 @@ public final class OutboundMessage {
 			if (this.payload == null) {
 				throw new IllegalArgumentException("payload of a message to topic '" + this.topic + "' is not set");
 			}
+			int propertiesBytes = propertiesBytes();
+			if (propertiesBytes > MAX_PROPERTIES_BYTES - RESERVED_PROPERTIES_BYTES) {
+				throw new IllegalArgumentException("the headers and keys of a message to topic '" + this.topic
+						+ "' take " + propertiesBytes + " bytes; RocketMQ allows 32767 for all properties, of which "
+						+ RESERVED_PROPERTIES_BYTES + " are kept for the starter's own and the broker's");
+			}
 			return new OutboundMessage(this);
+		}
+
+		/** The UTF-8 bytes the headers and keys take among the message's properties, with their separators. */
+		private int propertiesBytes() {
+			int bytes = 0;
+			for (Map.Entry<String, String> header : this.headers.entrySet()) {
+				bytes += utf8Length(header.getKey()) + utf8Length(header.getValue()) + 2;
+			}
+			if (this.key != null) {
+				bytes += 2 * (utf8Length(this.key) + 2); // in KEYS and in a property of its own
+			}
+			if (this.tag != null) {
+				bytes += utf8Length(this.tag) + 2;
+			}
+			return bytes;
 		}
 
 		private @Nullable String checkKey(String field, @Nullable String value) {
 			if (value == null || value.isEmpty()) {
 				return null;
 			}
-			if (value.length() > MAX_KEY_LENGTH || value.chars().anyMatch(Character::isWhitespace)) {
+			if (value.length() > MAX_KEY_LENGTH || value.chars().anyMatch(Character::isWhitespace)
+					|| !printable(value)) {
 				throw new IllegalArgumentException(field + " '" + value + "' of a message to topic '" + this.topic
-						+ "' must be at most " + MAX_KEY_LENGTH
-						+ " characters without white space (RocketMQ separates keys with spaces)");
+						+ "' must be at most " + MAX_KEY_LENGTH + " characters without white space (RocketMQ "
+						+ "separates keys with spaces), control characters or half surrogate pairs");
 			}
 			return value;
 		}
+
+	}
+
+	/** Whether the text has no control characters and no unpaired surrogates, so it survives UTF-8 unchanged. */
+	private static boolean printable(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isISOControl(c)) {
+				return false;
+			}
+			if (Character.isHighSurrogate(c)) {
+				if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+					return false;
+				}
+				i++;
+			}
+			else if (Character.isLowSurrogate(c)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static int utf8Length(String text) {
+		int bytes = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				bytes += 1;
+			}
+			else if (c < 0x800) {
+				bytes += 2;
+			}
+			else if (Character.isHighSurrogate(c)) {
+				bytes += 4;
+				i++;
+			}
+			else {
+				bytes += 3;
+			}
+		}
+		return bytes;
 
 	}
 

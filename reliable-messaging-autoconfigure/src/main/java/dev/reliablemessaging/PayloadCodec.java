@@ -6,9 +6,10 @@ package dev.reliablemessaging;
  * in clear text. Declare one bean of this type; the publisher and every {@link ReliableListener} use it.
  * <p>
  * {@link #decode} sees every message that reaches a listener, including messages other producers sent without
- * this codec; it should recognise its own format and throw on anything else. A message it throws on goes to the
- * consumer group's dead-letter queue, as any unreadable message does. Keys, tags and headers are not encoded: keep
- * secrets in the payload.
+ * this codec; it should recognise its own format. For a body it can never decode it throws
+ * {@link UnreadableMessageException}, and the message goes to the consumer group's dead-letter queue at once; any
+ * other exception (a key service that is briefly down) is taken for a failure that may pass, and the message is
+ * redelivered like one whose handler failed. Keys, tags and headers are not encoded: keep secrets in the payload.
  */
 public interface PayloadCodec {
 
@@ -25,7 +26,8 @@ public interface PayloadCodec {
 	 * @param topic the topic the message arrived on
 	 * @param body the body as received
 	 * @return the serialized payload
-	 * @throws RuntimeException when the body is not in this codec's format or fails its integrity check
+	 * @throws UnreadableMessageException when the body is not in this codec's format or fails its integrity check
+	 * @throws RuntimeException when it cannot be decoded now but may be later
 	 */
 	byte[] decode(String topic, byte[] body);
 

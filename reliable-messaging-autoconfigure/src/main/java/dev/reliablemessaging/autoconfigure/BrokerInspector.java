@@ -13,11 +13,13 @@ import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.impl.MQClientAPIImpl;
 import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.heartbeat.HeartbeatData;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,6 +95,38 @@ final class BrokerInspector {
 			}
 		}
 		return result;
+	}
+
+	/** Every master broker's address, by broker name. */
+	Map<String, String> masters() throws Exception {
+		Map<String, String> masters = new TreeMap<>();
+		for (BrokerData broker : api().getBrokerClusterInfo(TIMEOUT_MILLIS).getBrokerAddrTable().values()) {
+			String master = broker.getBrokerAddrs().get(MixAll.MASTER_ID);
+			if (master != null) {
+				masters.put(broker.getBrokerName(), master);
+			}
+		}
+		return masters;
+	}
+
+	/** A consumer group's retry queues on each master (the broker creates the group with its defaults if absent). */
+	Map<String, Integer> retryQueues(String consumerGroup) throws Exception {
+		Map<String, Integer> queues = new TreeMap<>();
+		for (Map.Entry<String, String> master : masters().entrySet()) {
+			SubscriptionGroupConfig config = api().getSubscriptionGroupConfig(master.getValue(), consumerGroup,
+					TIMEOUT_MILLIS);
+			queues.put(master.getKey(), (config != null) ? config.getRetryQueueNums() : 0);
+		}
+		return queues;
+	}
+
+	/** The configuration of every master, by broker name. */
+	Map<String, Properties> masterConfigs() throws Exception {
+		Map<String, Properties> configs = new TreeMap<>();
+		for (Map.Entry<String, String> master : masters().entrySet()) {
+			configs.put(master.getKey(), api().getBrokerConfig(master.getValue(), TIMEOUT_MILLIS));
+		}
+		return configs;
 	}
 
 	/** Whether a failure is the broker refusing the client's credentials (or their absence). */

@@ -1,14 +1,17 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.time.Duration;
+import java.util.Set;
 
+import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 
 /**
  * Settings shared by the starter's consumers, checked once.
  */
 record ConsumerSettings(int threads, int batchSize, ConsumeFromWhere consumeFromWhere, Duration shutdownWait,
-		Duration dedupWindow, Duration routeRefreshInterval) {
+		Duration dedupWindow, Duration routeRefreshInterval, Duration sendTimeout,
+		Set<SendStatus> acceptedSendStatuses) {
 
 	static ConsumerSettings from(ReliableMessagingProperties properties) {
 		ReliableMessagingProperties.Consumer consumer = properties.getConsumer();
@@ -21,8 +24,10 @@ record ConsumerSettings(int threads, int batchSize, ConsumeFromWhere consumeFrom
 		PropertyChecks.notNegative(prefix + "shutdown-wait", consumer.getShutdownWait());
 		ConsumeFromWhere from = (consumer.getStartFrom() == ReliableMessagingProperties.StartFrom.LATEST)
 				? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET : ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET;
+		// redeliveries and dead letters are stored as the relay stores messages: only these statuses count
 		return new ConsumerSettings(consumer.getThreads(), consumer.getBatchSize(), from, consumer.getShutdownWait(),
-				consumer.getDedupWindow(), routeRefresh);
+				consumer.getDedupWindow(), routeRefresh, properties.getRocketmq().getSendTimeout(),
+				Set.copyOf(properties.getRelay().getAcceptedSendStatuses()));
 	}
 
 }

@@ -10,26 +10,49 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The databases the starter supports, and the few statements in which they differ.
+ * The databases the starter supports, and the few statements in which they differ. Times are UTC date-times taken
+ * from the database's own clock, so that instances whose clocks disagree still agree on leases and due times.
  */
 enum Database {
 
 	H2("h2") {
 		@Override
-		String insertIfAbsent(String table, String columns, String values) {
-			return "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")";
+		String utcNow() {
+			return "CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP(6))";
+		}
+
+		@Override
+		String utcNowPlusMillis() {
+			return "DATEADD(MILLISECOND, ?, " + utcNow() + ")";
 		}
 
 		@Override
 		String limitedDelete(String table, String where) {
 			return "DELETE FROM " + table + " WHERE " + where + " FETCH FIRST ? ROWS ONLY";
 		}
+
+		@Override
+		String lockWait() {
+			// H2 gives up on a lock after two seconds by default; a transaction of the same key may take longer
+			return " WAIT 60";
+		}
 	},
 
 	POSTGRESQL("postgresql") {
 		@Override
-		String insertIfAbsent(String table, String columns, String values) {
-			return "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON CONFLICT DO NOTHING";
+		String utcNow() {
+			return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')";
+		}
+
+		@Override
+		String utcNowPlusMillis() {
+			return "(" + utcNow() + " + ? * INTERVAL '1 millisecond')";
+		}
+
+		@Override
+		String insertInbox(String table, String columns, String values) {
+			return "INSERT INTO " + table + " (" + columns + ") VALUES (" + values
+					+ ") ON CONFLICT (consumer_group, message_id) DO NOTHING";
 		}
 
 		@Override
@@ -46,8 +69,13 @@ enum Database {
 
 	MYSQL("mysql") {
 		@Override
-		String insertIfAbsent(String table, String columns, String values) {
-			return "INSERT IGNORE INTO " + table + " (" + columns + ") VALUES (" + values + ")";
+		String utcNow() {
+			return "UTC_TIMESTAMP(6)";
+		}
+
+		@Override
+		String utcNowPlusMillis() {
+			return "TIMESTAMPADD(MICROSECOND, ? * 1000, UTC_TIMESTAMP(6))";
 		}
 
 		@Override
@@ -67,18 +95,32 @@ enum Database {
 		return "classpath:dev/reliablemessaging/schema/" + this.schemaFolder;
 	}
 
+	/** The database's current time as a UTC date-time, the type of the starter's timestamp columns. */
+	abstract String utcNow();
+
+	/** {@link #utcNow()} plus {@code ?} milliseconds (one parameter). */
+	abstract String utcNowPlusMillis();
+
 	/**
-	 * An insert that adds nothing when the unique key exists. On H2 it fails with a duplicate key instead, which H2
-	 * reports without aborting the transaction.
+	 * An insert of an inbox row that adds nothing when the row exists and fails on anything else. Where the
+	 * database cannot skip only that one conflict, the duplicate fails as a duplicate key, which neither H2 nor
+	 * MySQL turns into the end of the transaction.
 	 */
-	abstract String insertIfAbsent(String table, String columns, String values);
+	String insertInbox(String table, String columns, String values) {
+		return "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")";
+	}
 
 	/** A delete of at most {@code ?} rows (the last parameter) matching the condition. */
 	abstract String limitedDelete(String table, String where);
 
-	/** The lock clause of the relay's claim query: rows locked by another claim are passed over. */
+	/** The lock clause of the relay's claim queries: rows locked by another claim are passed over. */
 	String skipLocked() {
 		return "FOR UPDATE SKIP LOCKED";
+	}
+
+	/** Appended to {@code FOR UPDATE} where the database's own lock wait is too short for a business transaction. */
+	String lockWait() {
+		return "";
 	}
 
 	/**

@@ -10,10 +10,7 @@ import dev.reliablemessaging.ReliableListener;
 import dev.reliablemessaging.ReliablePublish;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * The topics an application names statically: on {@link ReliablePublish} and {@link ReliableListener} methods of its
@@ -50,26 +47,15 @@ final class DeclaredTopics implements Supplier<Set<String>> {
 
 	private Set<String> find() {
 		Set<String> topics = new LinkedHashSet<>(this.configured);
-		for (String name : this.beanFactory.getBeanDefinitionNames()) {
-			Class<?> type = this.beanFactory.getType(name, false);
-			if (type == null) {
-				continue;
-			}
-			ReflectionUtils.doWithMethods(ClassUtils.getUserClass(type), (method) -> {
-				ReliablePublish publish = AnnotatedElementUtils.findMergedAnnotation(method, ReliablePublish.class);
-				if (publish != null) {
-					add(topics, this.environment.resolveRequiredPlaceholders(publish.topic()));
-				}
-				ReliableListener listener = AnnotatedElementUtils.findMergedAnnotation(method, ReliableListener.class);
-				if (listener != null) {
-					add(topics, this.environment.resolveRequiredPlaceholders(listener.topic()));
-				}
-			});
-		}
+		AnnotatedMethods.find(this.beanFactory, ReliablePublish.class)
+			.forEach((found) -> add(topics, found.annotation().topic()));
+		AnnotatedMethods.find(this.beanFactory, ReliableListener.class)
+			.forEach((found) -> add(topics, found.annotation().topic()));
 		return Collections.unmodifiableSet(topics);
 	}
 
-	private static void add(Set<String> topics, String topic) {
+	private void add(Set<String> topics, String declared) {
+		String topic = this.environment.resolveRequiredPlaceholders(declared);
 		if (!topic.contains("#{")) {
 			topics.add(topic);
 		}

@@ -1,11 +1,14 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.lang.reflect.Method;
-import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
+import dev.reliablemessaging.DedupKey;
 import dev.reliablemessaging.IdempotentConsumer;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +19,6 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -29,16 +31,15 @@ final class IdempotentConsumerInterceptor implements MethodInterceptor {
 
 	private final ObjectProvider<InboxStore> inbox;
 
-	private final ObjectProvider<PlatformTransactionManager> transactionManager;
+	private final ObjectProvider<InboxTransactions> transactions;
 
 	private final DefaultParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	private final Map<Method, Target> targets = new ConcurrentHashMap<>();
 
-	IdempotentConsumerInterceptor(ObjectProvider<InboxStore> inbox,
-			ObjectProvider<PlatformTransactionManager> transactionManager) {
+	IdempotentConsumerInterceptor(ObjectProvider<InboxStore> inbox, ObjectProvider<InboxTransactions> transactions) {
 		this.inbox = inbox;
-		this.transactionManager = transactionManager;
+		this.transactions = transactions;
 	}
 
 	@Override
@@ -53,12 +54,12 @@ final class IdempotentConsumerInterceptor implements MethodInterceptor {
 			throw new IllegalArgumentException("@IdempotentConsumer key '" + target.key().getExpressionString()
 					+ "' of " + method + " is null");
 		}
-		TransactionTemplate transaction = new TransactionTemplate(this.transactionManager.getObject());
+		TransactionTemplate transaction = this.transactions.getObject().template();
 		InboxStore store = this.inbox.getObject();
 		Holder result;
 		try {
 			result = transaction.execute((status) -> {
-				if (!store.markProcessed(target.group(), key.toString(), "", Clock.systemUTC().instant())) {
+				if (!store.markProcessed(target.group(), key.toString(), "")) {
 					return new Holder(null);
 				}
 				try {
@@ -84,6 +85,11 @@ final class IdempotentConsumerInterceptor implements MethodInterceptor {
 		return value;
 	}
 
+	/** Checks an annotated method at start-up: its key must be given or found. */
+	static void check(Method method) {
+		Target.of(method);
+	}
+
 	private record Holder(@Nullable Object value) {
 	}
 
@@ -104,9 +110,30 @@ final class IdempotentConsumerInterceptor implements MethodInterceptor {
 			if (annotation == null) {
 				throw new IllegalStateException("No @IdempotentConsumer on " + method);
 			}
-			String group = annotation.consumerGroup().isBlank()
-					? method.getDeclaringClass().getSimpleName() + "." + method.getName() : annotation.consumerGroup();
-			return new Target(parser.parseExpression(annotation.key()), group);
+			String group = annotation.consumerGroup().isBlank() ? namespace(method) : annotation.consumerGroup();
+			return new Target(parser.parseExpression(key(method, annotation)), group);
+		}
+
+		/** The method's class, name and parameter types: unique within the application, whatever overloads it has. */
+		static String namespace(Method method) {
+			return method.getDeclaringClass().getName() + "#" + method.getName() + Arrays.stream(method.getParameterTypes())
+				.map(Class::getName)
+				.collect(Collectors.joining(",", "(", ")"));
+		}
+
+		/** The key expression: the annotation's, or the dedup key of the method's one MessageExt parameter. */
+		private static String key(Method method, IdempotentConsumer annotation) {
+			if (!annotation.key().isBlank()) {
+				return annotation.key();
+			}
+			Class<?>[] types = method.getParameterTypes();
+			for (int i = 0; i < types.length; i++) {
+				if (MessageExt.class.isAssignableFrom(types[i])) {
+					return "T(" + DedupKey.class.getName() + ").of(#p" + i + ")";
+				}
+			}
+			throw new IllegalStateException("@IdempotentConsumer on " + method + " has no key: give it one (SpEL over "
+					+ "the arguments), or let the method take the RocketMQ MessageExt it consumes");
 		}
 
 	}

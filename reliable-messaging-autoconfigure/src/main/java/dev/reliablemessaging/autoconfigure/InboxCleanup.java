@@ -1,8 +1,6 @@
 package dev.reliablemessaging.autoconfigure;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Removes inbox rows older than the dedup window, in batches, on a schedule of its own.
+ * Removes inbox rows older than the dedup window, by the database's clock, in batches, on a schedule of its own.
  */
 final class InboxCleanup implements SmartLifecycle {
 
@@ -27,14 +25,11 @@ final class InboxCleanup implements SmartLifecycle {
 
 	private final Duration dedupWindow;
 
-	private final Clock clock;
-
 	private @Nullable ScheduledExecutorService scheduler;
 
-	InboxCleanup(InboxStore inbox, Duration dedupWindow, Clock clock) {
+	InboxCleanup(InboxStore inbox, Duration dedupWindow) {
 		this.inbox = inbox;
 		this.dedupWindow = dedupWindow;
-		this.clock = clock;
 	}
 
 	@Override
@@ -63,12 +58,11 @@ final class InboxCleanup implements SmartLifecycle {
 
 	/** Deletes expired rows until none are left; returns how many. */
 	int removeExpired() {
-		Instant before = this.clock.instant().minus(this.dedupWindow);
 		int total = 0;
 		try {
 			int deleted;
 			do {
-				deleted = this.inbox.deleteProcessedBefore(before, BATCH);
+				deleted = this.inbox.deleteProcessedBefore(this.dedupWindow, BATCH);
 				total += deleted;
 			}
 			while (deleted == BATCH);

@@ -1,45 +1,59 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.reliablemessaging.DedupKey;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
-import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Together;
 
 /**
- * The RocketMQ push consumer of one {@code @ReliableListener} method. Messages are acknowledged only when their
- * transaction committed or they were duplicates; a failure leaves them to RocketMQ's redelivery, and an unreadable
- * body is handed to the dead-letter queue at once.
+ * The RocketMQ push consumer of one {@code @ReliableListener} method. A message is acknowledged only when its
+ * transaction committed, it was a duplicate, or a copy of it was stored for its redelivery or in the dead-letter
+ * queue by a send whose status was checked.
+ * <p>
+ * A concurrent listener handles the messages delivered together in one transaction; if that transaction fails for
+ * any reason, each of them is handled again alone, at once, and only a failure alone counts. A failed message is
+ * handed back for a redelivery after RocketMQ's delay, or to the dead-letter queue when it has none left.
+ * <p>
+ * An orderly listener handles one message at a time and pauses its queue after a failure, for longer each time (up
+ * to RocketMQ's 30 s), so the failed message and everything after it keep their order for as long as the failure
+ * lasts. Only a body that can never be read goes to its dead-letter queue.
  */
 final class ListenerContainer {
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenerContainer.class);
 
-	/** Delay level -1 asks the broker to put a message sent back straight into the dead-letter queue. */
-	private static final int DEAD_LETTER_LEVEL = -1;
+	/** RocketMQ takes back a message consumed longer than this; a handler's transaction times out long before. */
+	private static final long CONSUME_TIMEOUT_MINUTES = 7 * 24 * 60;
 
-	/** Lets the broker pick the delay from the message's redelivery count, as for a failed batch. */
-	private static final int RETRY_LEVEL = 0;
+	private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+
+	/** The longest pause of an orderly queue that RocketMQ allows. */
+	private static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
 
 	private final ListenerMethod listener;
 
 	private final ReliableMessageHandler handler;
+
+	private final MessageHandBack handBack;
 
 	private final DefaultMQPushConsumer consumer;
 
@@ -49,30 +63,37 @@ final class ListenerContainer {
 
 	private final MessageTracing tracing;
 
-	ListenerContainer(ListenerMethod listener, ReliableMessageHandler handler, RocketMqEndpoint endpoint,
+	private final AdaptiveBatchSize batchSize;
+
+	private volatile boolean running;
+
+	ListenerContainer(ReliableMessageHandler handler, MessageHandBack handBack, RocketMqEndpoint endpoint,
 			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing) {
+		this.listener = handler.listener();
+		this.handler = handler;
+		this.handBack = handBack;
 		this.metrics = metrics;
 		this.tracing = tracing;
-		this.listener = listener;
-		this.handler = handler;
 		for (Outcome outcome : Outcome.values()) {
 			this.outcomes.put(outcome, new AtomicLong());
 		}
-		this.consumer = endpoint.newPushConsumer(listener.consumerGroup());
-		this.consumer.setInstanceName("rm-" + listener.consumerGroup() + "-" + UUID.randomUUID());
+		this.consumer = endpoint.newPushConsumer(this.listener.consumerGroup());
+		this.consumer.setInstanceName("rm-" + this.listener.consumerGroup() + "-" + UUID.randomUUID());
 		this.consumer.setConsumeFromWhere(settings.consumeFromWhere());
 		this.consumer.setAllocateMessageQueueStrategy(new DistinctClientsAllocation());
-		this.consumer.setMaxReconsumeTimes(listener.maxReconsumeTimes());
+		// redeliveries and dead letters are this container's, with checked sends; RocketMQ never sends one back
+		this.consumer.setMaxReconsumeTimes(this.listener.orderly() ? -1 : this.listener.maxReconsumeTimes());
+		this.consumer.setConsumeTimeout(CONSUME_TIMEOUT_MINUTES);
 		this.consumer.setConsumeThreadMin(settings.threads());
 		this.consumer.setConsumeThreadMax(settings.threads());
-		if (!listener.orderly()) {
-			// an orderly batch shares its redeliveries: a failing message would use up those of the messages after it
-			this.consumer.setConsumeMessageBatchMaxSize(settings.batchSize());
-		}
+		// an orderly batch shares its redeliveries: a failing message would use up those of the messages after it
+		this.batchSize = new AdaptiveBatchSize(this.listener.orderly() ? 1 : settings.batchSize(),
+				this.consumer::setConsumeMessageBatchMaxSize);
+		this.consumer.setConsumeMessageBatchMaxSize(this.batchSize.current());
 		this.consumer.setAwaitTerminationMillisWhenShutdown(settings.shutdownWait().toMillis());
 		this.consumer.setPollNameServerInterval((int) settings.routeRefreshInterval().toMillis());
-		if (listener.orderly()) {
-			this.consumer.registerMessageListener((MessageListenerOrderly) (messages, context) -> consumeOrderly(messages));
+		if (this.listener.orderly()) {
+			this.consumer.registerMessageListener((MessageListenerOrderly) this::consumeOrderly);
 		}
 		else {
 			this.consumer.registerMessageListener((MessageListenerConcurrently) this::consumeConcurrently);
@@ -81,6 +102,7 @@ final class ListenerContainer {
 
 	void start() throws MQClientException {
 		this.consumer.subscribe(this.listener.topic(), this.listener.tag());
+		this.running = true;
 		this.consumer.start();
 		logger.info("Listening on topic {} as group {} with {} ({})", this.listener.topic(),
 				this.listener.consumerGroup(), this.listener.description(),
@@ -88,6 +110,7 @@ final class ListenerContainer {
 	}
 
 	void stop() {
+		this.running = false;
 		this.consumer.shutdown();
 	}
 
@@ -99,80 +122,126 @@ final class ListenerContainer {
 		return this.outcomes.get(outcome).get();
 	}
 
-	/**
-	 * Handles the messages together when they all succeed. When a listener call fails, that message counts as failed,
-	 * as if it had come alone, and the others are handled one by one; each message that fails is sent back for
-	 * redelivery on its own, so no other message of the batch spends a redelivery.
-	 */
 	private ConsumeConcurrentlyStatus consumeConcurrently(List<MessageExt> messages,
 			ConsumeConcurrentlyContext context) {
-		if (messages.size() == 1) {
-			return handle(messages.get(0)) ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS
-					: ConsumeConcurrentlyStatus.RECONSUME_LATER;
+		List<Outcome> results = (messages.size() > 1) ? this.handler.handleTogether(messages, this.tracing) : null;
+		if (messages.size() > 1 && results == null) {
+			this.batchSize.failed();
 		}
-		Together together = this.handler.handleTogether(messages, this.tracing);
-		if (together.outcomes() != null) {
-			for (int i = 0; i < messages.size(); i++) {
-				record(together.outcomes().get(i), messages.get(i));
+		else {
+			this.batchSize.handled();
+		}
+		if (results == null) {
+			results = new ArrayList<>(messages.size());
+			for (MessageExt message : messages) {
+				results.add(handleAlone(message));
 			}
-			return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
 		}
-		boolean failuresSentBack = true;
+		boolean allDone = true;
 		for (int i = 0; i < messages.size(); i++) {
 			MessageExt message = messages.get(i);
-			boolean done = (i == together.failedCall()) ? settle(Outcome.FAILED, message) : handle(message);
-			if (!done && !sendBack(message, RETRY_LEVEL)) {
-				failuresSentBack = false;
+			record(results.get(i), message);
+			if (!settleConcurrently(results.get(i), message)) {
+				allDone = false;
 			}
 		}
-		// when a failure could not be sent back, the whole batch is redelivered; its handled messages are duplicates
-		return failuresSentBack ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
+		// only when a hand-back could not be stored before the container stopped: then RocketMQ redelivers them all,
+		// and the inbox absorbs those that were done
+		return allDone ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
 	}
 
-	/** Stops the queue on a failure, so the failed message and everything after it keep their order. */
-	private ConsumeOrderlyStatus consumeOrderly(List<MessageExt> messages) {
+	/** Whether the message is done with: processed, a duplicate, or its copy stored for later. */
+	private boolean settleConcurrently(Outcome outcome, MessageExt message) {
+		return switch (outcome) {
+			case PROCESSED, DUPLICATE -> true;
+			case FAILED -> (message.getReconsumeTimes() >= this.listener.maxReconsumeTimes())
+					? untilStored(() -> deadLetter(message, "retries_exhausted"))
+					: untilStored(() -> retry(message));
+			case UNREADABLE -> untilStored(() -> deadLetter(message, "unreadable"));
+		};
+	}
+
+	/**
+	 * Tries a hand-back until the broker stores it, pausing longer each time, for as long as the container runs:
+	 * the message must not be acknowledged before its copy is stored, and nothing else can be done for it meanwhile.
+	 */
+	private boolean untilStored(HandBackAttempt attempt) {
+		Duration pause = FIRST_PAUSE;
+		while (!attempt.stored()) {
+			if (!this.running) {
+				return false;
+			}
+			try {
+				Thread.sleep(pause.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			pause = min(pause.multipliedBy(2), LONGEST_PAUSE);
+		}
+		return true;
+	}
+
+	private ConsumeOrderlyStatus consumeOrderly(List<MessageExt> messages, ConsumeOrderlyContext context) {
 		for (MessageExt message : messages) {
-			if (!handle(message)) {
+			Outcome outcome = handleAlone(message);
+			record(outcome, message);
+			boolean done = switch (outcome) {
+				case PROCESSED, DUPLICATE -> true;
+				case UNREADABLE -> deadLetter(message, "unreadable");
+				case FAILED -> message.getReconsumeTimes() >= this.listener.maxReconsumeTimes()
+						&& deadLetter(message, "retries_exhausted");
+			};
+			if (!done) {
+				Duration pause = pause(message.getReconsumeTimes());
+				context.setSuspendCurrentQueueTimeMillis(pause.toMillis());
+				logger.debug("Orderly queue of {} paused for {} before message {} is handled again",
+						this.listener.consumerGroup(), pause, DedupKey.of(message));
 				return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
 			}
 		}
 		return ConsumeOrderlyStatus.SUCCESS;
 	}
 
-	/** Whether the message is done with and may be acknowledged. */
-	private boolean handle(MessageExt message) {
-		Outcome outcome = this.tracing.inConsumerSpan(this.listener,
-				message.getUserProperty(MessageTracing.TRACEPARENT), () -> this.handler.handle(message));
-		return settle(outcome, message);
+	/** The pause of an orderly queue before the next try of a message that failed {@code failures} times. */
+	static Duration pause(int failures) {
+		return min(FIRST_PAUSE.multipliedBy(1L << Math.min(failures, 10)), LONGEST_PAUSE);
 	}
 
-	/** Records the outcome of a message; whether it is done with and may be acknowledged. */
-	private boolean settle(Outcome outcome, MessageExt message) {
-		record(outcome, message);
-		return switch (outcome) {
-			case PROCESSED, DUPLICATE -> true;
-			case FAILED -> {
-				if (message.getReconsumeTimes() >= this.listener.maxReconsumeTimes()) {
-					// RocketMQ sends a message back to the dead-letter queue once it has no retries left
-					logger.error("Message {} (key {}) of topic {} failed on its last delivery ({}); RocketMQ moves it "
-							+ "to %DLQ%{}", MessageIds.dedupKey(message), businessKey(message), message.getTopic(),
-							message.getReconsumeTimes() + 1, this.listener.consumerGroup());
-					this.metrics.deadLettered(this.listener, "retries_exhausted");
-				}
-				yield false;
-			}
-			case UNREADABLE -> sendToDeadLetterQueue(message);
-		};
+	private Outcome handleAlone(MessageExt message) {
+		return this.tracing.inConsumerSpan(this.listener.topic(), this.listener.consumerGroup(),
+				message.getUserProperty(MessageHeaders.TRACEPARENT), () -> this.handler.handle(message));
+	}
+
+	private boolean retry(MessageExt message) {
+		if (!this.handBack.retry(message, this.listener.consumerGroup(), this.listener.maxReconsumeTimes())) {
+			return false;
+		}
+		this.metrics.redelivered(this.listener.topic(), this.listener.consumerGroup());
+		return true;
+	}
+
+	private boolean deadLetter(MessageExt message, String reason) {
+		if (!this.handBack.deadLetter(message, this.listener.consumerGroup(), reason)) {
+			return false;
+		}
+		logger.error("Message {} (key {}) of topic {} is in %DLQ%{} ({}) after delivery {}", DedupKey.of(message),
+				ReliableMessageHandler.key(message), message.getTopic(), this.listener.consumerGroup(), reason,
+				message.getReconsumeTimes() + 1);
+		this.metrics.deadLettered(this.listener.topic(), this.listener.consumerGroup(), reason);
+		return true;
 	}
 
 	private void record(Outcome outcome, MessageExt message) {
 		this.outcomes.get(outcome).incrementAndGet();
-		this.metrics.consumed(this.listener, outcome, sinceCreation(message));
+		this.metrics.consumed(this.listener.topic(), this.listener.consumerGroup(),
+				outcome.name().toLowerCase(Locale.ROOT), sinceCreation(message));
 	}
 
 	/** Time since the outbox row was created, or since the message was sent when it did not come from an outbox. */
 	private static Duration sinceCreation(MessageExt message) {
-		String createdAt = message.getUserProperty(RocketMqSender.CREATED_AT_PROPERTY);
+		String createdAt = message.getUserProperty(MessageHeaders.CREATED_AT);
 		long created = message.getBornTimestamp();
 		if (createdAt != null) {
 			try {
@@ -185,35 +254,15 @@ final class ListenerContainer {
 		return Duration.ofMillis(System.currentTimeMillis() - created);
 	}
 
-	private static String businessKey(MessageExt message) {
-		return String.valueOf(message.getUserProperty(RocketMqSender.KEY_PROPERTY));
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	private boolean sendToDeadLetterQueue(MessageExt message) {
-		if (!sendBack(message, DEAD_LETTER_LEVEL)) {
-			return false;
-		}
-		logger.error("Message {} (key {}) of topic {} is unreadable and moved to %DLQ%{} on delivery {}",
-				MessageIds.dedupKey(message), businessKey(message), message.getTopic(), this.listener.consumerGroup(),
-				message.getReconsumeTimes() + 1);
-		this.metrics.deadLettered(this.listener, "unreadable");
-		return true;
-	}
+	/** One try at handing a message back; whether its copy is stored. */
+	private interface HandBackAttempt {
 
-	/**
-	 * Hands a message back to the broker: for a later redelivery ({@link #RETRY_LEVEL}, which the broker turns into
-	 * the dead-letter queue once the message has no redeliveries left) or straight to the dead-letter queue.
-	 */
-	private boolean sendBack(MessageExt message, int delayLevel) {
-		try {
-			this.consumer.sendMessageBack(message, delayLevel, message.getBrokerName());
-			return true;
-		}
-		catch (Exception ex) {
-			logger.warn("Could not send message {} back to the broker; it will be redelivered",
-					MessageIds.dedupKey(message), ex);
-			return false;
-		}
+		boolean stored();
+
 	}
 
 }

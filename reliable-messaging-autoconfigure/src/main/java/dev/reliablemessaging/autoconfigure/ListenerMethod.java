@@ -21,6 +21,12 @@ import tools.jackson.databind.JavaType;
 record ListenerMethod(Object bean, Method method, String description, JavaType payloadType, int contextIndex,
 		String topic, String consumerGroup, String tag, boolean orderly, int maxReconsumeTimes) {
 
+	/** Redeliveries of a failing message of a concurrent listener, by default: RocketMQ's own default. */
+	static final int CONCURRENT_RECONSUME_TIMES = 16;
+
+	/** An orderly listener retries by default for as long as a message fails: skipping it would break the order. */
+	static final int UNLIMITED = Integer.MAX_VALUE;
+
 	static ListenerMethod of(Object bean, Method method, ReliableListener annotation, Environment environment,
 			PayloadBinder binder) {
 		String description = method.getDeclaringClass().getName() + "." + method.getName();
@@ -75,15 +81,16 @@ record ListenerMethod(Object bean, Method method, String description, JavaType p
 			throw invalid(description, "has an invalid consumer group '" + group
 					+ "': use 1 to 120 letters, digits, '_' or '-'");
 		}
-		if (annotation.maxReconsumeTimes() < 0 || annotation.maxReconsumeTimes() > 1000) {
-			throw invalid(description, "has maxReconsumeTimes " + annotation.maxReconsumeTimes()
-					+ "; use 0 to 1000");
+		int declared = annotation.maxReconsumeTimes();
+		if (declared != ReliableListener.DEFAULT_RECONSUME_TIMES && (declared < 0 || declared > 1000)) {
+			throw invalid(description, "has maxReconsumeTimes " + declared + "; use 0 to 1000, or leave it out");
 		}
+		int maxReconsumeTimes = (declared != ReliableListener.DEFAULT_RECONSUME_TIMES) ? declared
+				: annotation.orderly() ? UNLIMITED : CONCURRENT_RECONSUME_TIMES;
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
 		return new ListenerMethod(bean, invocable, description, payloadType, contextIndex, topic, group,
-				annotation.tag().isBlank() ? "*" : annotation.tag(), annotation.orderly(),
-				annotation.maxReconsumeTimes());
+				annotation.tag().isBlank() ? "*" : annotation.tag(), annotation.orderly(), maxReconsumeTimes);
 	}
 
 	/** Calls the method with the payload and, if it takes one, the context. */

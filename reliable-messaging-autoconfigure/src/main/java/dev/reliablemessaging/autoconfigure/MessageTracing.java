@@ -12,9 +12,6 @@ import org.jspecify.annotations.Nullable;
  */
 interface MessageTracing {
 
-	/** The W3C trace context header, stored with the row and sent as a message property. */
-	String TRACEPARENT = "traceparent";
-
 	/** The current trace context in W3C {@code traceparent} form, or {@code null} when there is none. */
 	@Nullable String currentTraceparent();
 
@@ -22,7 +19,7 @@ interface MessageTracing {
 	 * Runs the handling of a message in a consumer span, a child of {@code traceparent} when it is a valid W3C trace
 	 * context.
 	 */
-	<T> T inConsumerSpan(ListenerMethod listener, @Nullable String traceparent, Supplier<T> handling);
+	<T> T inConsumerSpan(String topic, String group, @Nullable String traceparent, Supplier<T> handling);
 
 	static MessageTracing none() {
 		return new MessageTracing() {
@@ -33,7 +30,8 @@ interface MessageTracing {
 			}
 
 			@Override
-			public <T> T inConsumerSpan(ListenerMethod listener, @Nullable String traceparent, Supplier<T> handling) {
+			public <T> T inConsumerSpan(String topic, String group, @Nullable String traceparent,
+					Supplier<T> handling) {
 				return handling.get();
 			}
 

@@ -2,7 +2,6 @@ package dev.reliablemessaging.autoconfigure;
 
 import java.time.Duration;
 
-import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
 
 /**
  * What the starter reports as it publishes, relays and consumes; {@link MicrometerMessagingMetrics} records it when
@@ -23,11 +22,17 @@ interface MessagingMetrics {
 	/** {@code count} rows ran out of attempts and are now DEAD. */
 	void dead(String topic, int count);
 
-	/** What became of a received message; {@code endToEnd} (row creation to handler completion) when processed. */
-	void consumed(ListenerMethod listener, Outcome outcome, Duration endToEnd);
+	/**
+	 * What became of a received message: {@code processed}, {@code duplicate}, {@code failed} or {@code unreadable};
+	 * {@code endToEnd} (row creation to handler completion) counts when processed.
+	 */
+	void consumed(String topic, String group, String outcome, Duration endToEnd);
 
-	/** A received message was handed to the consumer group's dead-letter queue. */
-	void deadLettered(ListenerMethod listener, String reason);
+	/** A failed message's copy was stored for its redelivery. */
+	void redelivered(String topic, String group);
+
+	/** A received message was stored in the consumer group's dead-letter queue. */
+	void deadLettered(String topic, String group, String reason);
 
 	static MessagingMetrics none() {
 		return new MessagingMetrics() {
@@ -49,11 +54,15 @@ interface MessagingMetrics {
 			}
 
 			@Override
-			public void consumed(ListenerMethod listener, Outcome outcome, Duration endToEnd) {
+			public void consumed(String topic, String group, String outcome, Duration endToEnd) {
 			}
 
 			@Override
-			public void deadLettered(ListenerMethod listener, String reason) {
+			public void redelivered(String topic, String group) {
+			}
+
+			@Override
+			public void deadLettered(String topic, String group, String reason) {
 			}
 
 		};

@@ -51,7 +51,7 @@ final class MicrometerMessageTracing implements MessageTracing {
 	}
 
 	@Override
-	public <T> T inConsumerSpan(ListenerMethod listener, @Nullable String traceparent, Supplier<T> handling) {
+	public <T> T inConsumerSpan(String topic, String group, @Nullable String traceparent, Supplier<T> handling) {
 		Tracer tracer = this.tracer.getIfAvailable();
 		if (tracer == null) {
 			return handling.get();
@@ -59,10 +59,10 @@ final class MicrometerMessageTracing implements MessageTracing {
 		TraceContext parent = parse(tracer, traceparent);
 		Span span = (parent != null) ? tracer.spanBuilder().setParent(parent).kind(Span.Kind.CONSUMER).start()
 				: tracer.nextSpan().start();
-		span.name(listener.topic() + " process")
+		span.name(topic + " process")
 			.tag("messaging.system", "rocketmq")
-			.tag("messaging.destination.name", listener.topic())
-			.tag("messaging.consumer.group.name", listener.consumerGroup());
+			.tag("messaging.destination.name", topic)
+			.tag("messaging.consumer.group.name", group);
 		try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
 			return handling.get();
 		}

@@ -1,13 +1,10 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.time.Duration;
-import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
-import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
 
 /**
  * Records the starter's events as Micrometer meters named {@code reliable.messaging.*}; the operations guide lists
@@ -30,6 +27,10 @@ final class MicrometerMessagingMetrics implements MessagingMetrics {
 	static final String END_TO_END = "reliable.messaging.end.to.end.latency";
 
 	static final String DEAD_LETTERED = "reliable.messaging.dead.lettered";
+
+	static final String REDELIVERED = "reliable.messaging.redelivered";
+
+	private static final String PROCESSED = "processed";
 
 	private final MeterRegistry registry;
 
@@ -74,26 +75,26 @@ final class MicrometerMessagingMetrics implements MessagingMetrics {
 	@Override
 	public void dead(String topic, int count) {
 		Counter.builder(DEAD)
-			.description("Outbox rows that ran out of attempts and became DEAD")
+			.description("Outbox rows the broker refused as often as max-attempts allows, now DEAD")
 			.tag("topic", topic)
 			.register(this.registry)
 			.increment(count);
 	}
 
 	@Override
-	public void consumed(ListenerMethod listener, Outcome outcome, Duration endToEnd) {
+	public void consumed(String topic, String group, String outcome, Duration endToEnd) {
 		Counter.builder(CONSUMED)
 			.description("Messages received by @ReliableListener methods, by outcome")
-			.tag("topic", listener.topic())
-			.tag("group", listener.consumerGroup())
-			.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+			.tag("topic", topic)
+			.tag("group", group)
+			.tag("outcome", outcome)
 			.register(this.registry)
 			.increment();
-		if (outcome == Outcome.PROCESSED) {
+		if (PROCESSED.equals(outcome)) {
 			Timer.builder(END_TO_END)
 				.description("Time from the outbox row's creation to the end of the handler's transaction")
-				.tag("topic", listener.topic())
-				.tag("group", listener.consumerGroup())
+				.tag("topic", topic)
+				.tag("group", group)
 				.publishPercentileHistogram()
 				.register(this.registry)
 				.record(endToEnd.isNegative() ? Duration.ZERO : endToEnd);
@@ -101,11 +102,21 @@ final class MicrometerMessagingMetrics implements MessagingMetrics {
 	}
 
 	@Override
-	public void deadLettered(ListenerMethod listener, String reason) {
+	public void redelivered(String topic, String group) {
+		Counter.builder(REDELIVERED)
+			.description("Failed messages stored for a redelivery after RocketMQ's delay")
+			.tag("topic", topic)
+			.tag("group", group)
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void deadLettered(String topic, String group, String reason) {
 		Counter.builder(DEAD_LETTERED)
-			.description("Received messages handed to the consumer group's dead-letter queue")
-			.tag("topic", listener.topic())
-			.tag("group", listener.consumerGroup())
+			.description("Received messages stored in the consumer group's dead-letter queue")
+			.tag("topic", topic)
+			.tag("group", group)
 			.tag("reason", reason)
 			.register(this.registry)
 			.increment();

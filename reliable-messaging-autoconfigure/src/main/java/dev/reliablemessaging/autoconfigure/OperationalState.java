@@ -63,7 +63,7 @@ final class OperationalState {
 			Backlog backlog = this.outbox.backlog();
 			details.put("pending", backlog.pending());
 			details.put("dead", backlog.dead());
-			Duration age = backlog.oldestPendingAge(now);
+			Duration age = backlog.oldestPendingAge();
 			details.put("oldestPendingAge", seconds(age));
 			if (age.compareTo(this.pendingAgeThreshold) > 0) {
 				up = false;

@@ -91,7 +91,7 @@ public final class OperationsAutoConfiguration {
 				ObjectProvider<Relay> relay, ObjectProvider<ReliableListeners> listeners,
 				ObjectProvider<BrokerDurabilityAudit> audit) {
 			return new ReliableMessagingEndpoint(outbox.getIfAvailable(), relay.getIfAvailable(),
-					listeners.getIfAvailable(), audit.getIfAvailable(), Clock.systemUTC());
+					listeners.getIfAvailable(), audit.getIfAvailable());
 		}
 
 	}

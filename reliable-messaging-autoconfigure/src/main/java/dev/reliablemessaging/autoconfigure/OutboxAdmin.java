@@ -3,7 +3,6 @@ package dev.reliablemessaging.autoconfigure;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ final class OutboxAdmin {
 
 	private static final String COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM %1$s GROUP BY status";
 
-	private static final String OLDEST_PENDING = "SELECT MIN(created_at) FROM %1$s WHERE status = 'PENDING'";
+	private static final String OLDEST_PENDING = "SELECT MIN(created_at), %2$s FROM %1$s WHERE status = 'PENDING'";
 
 	private static final String DEAD_ROWS = """
 			SELECT id, message_id, topic, tag, message_key, ordering_key, attempts, last_error, created_at,
@@ -34,14 +33,14 @@ final class OutboxAdmin {
 			""";
 
 	private static final String REPLAY_BY_ID = """
-			UPDATE %1$s SET status = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = NULL, lease_owner = NULL,
-			                lease_until = NULL, sent_at = NULL
+			UPDATE %1$s SET status = 'PENDING', attempts = 0, refusals = 0, next_attempt_at = %3$s, last_error = NULL,
+			                lease_owner = NULL, lease_until = NULL, sent_at = NULL
 			WHERE message_id IN (%2$s) AND status IN ('DEAD', 'SENT')
 			""";
 
 	private static final String REPLAY_DEAD_OF_TOPIC = """
-			UPDATE %1$s SET status = 'PENDING', attempts = 0, next_attempt_at = ?, last_error = NULL, lease_owner = NULL,
-			                lease_until = NULL
+			UPDATE %1$s SET status = 'PENDING', attempts = 0, refusals = 0, next_attempt_at = %2$s, last_error = NULL,
+			                lease_owner = NULL, lease_until = NULL
 			WHERE topic = ? AND status = 'DEAD'
 			""";
 
@@ -52,11 +51,21 @@ final class OutboxAdmin {
 
 	private final String table;
 
+	private final Database database;
+
 	private final JdbcTemplate jdbc;
 
-	OutboxAdmin(DataSource dataSource, OutboxTables tables) {
+	private final Duration replayHorizon;
+
+	/**
+	 * @param replayHorizon how old a row may be and still be replayed without {@code force}: the consumers' dedup
+	 * window, after which a consumer that processed the row no longer recognises it
+	 */
+	OutboxAdmin(DataSource dataSource, Database database, OutboxTables tables, Duration replayHorizon) {
 		this.table = tables.outbox();
+		this.database = database;
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.replayHorizon = replayHorizon;
 	}
 
 	/** Number of rows per status. */
@@ -70,12 +79,17 @@ final class OutboxAdmin {
 		return counts;
 	}
 
-	/** Row counts and the creation time of the oldest pending row. */
+	/** Row counts and how long the oldest pending row has waited, by the database's clock. */
 	Backlog backlog() {
 		Map<OutboxStatus, Long> counts = countByStatus();
-		LocalDateTime oldest = this.jdbc.queryForObject(sql(OLDEST_PENDING), LocalDateTime.class);
+		Duration oldestAge = this.jdbc.queryForObject(OLDEST_PENDING.formatted(this.table, this.database.utcNow()),
+				(rs, rowNum) -> {
+					LocalDateTime oldest = rs.getObject(1, LocalDateTime.class);
+					LocalDateTime now = rs.getObject(2, LocalDateTime.class);
+					return (oldest != null) ? Duration.between(oldest, now) : Duration.ZERO;
+				});
 		return new Backlog(counts.get(OutboxStatus.PENDING), counts.get(OutboxStatus.SENT),
-				counts.get(OutboxStatus.DEAD), (oldest != null) ? oldest.toInstant(ZoneOffset.UTC) : null);
+				counts.get(OutboxStatus.DEAD), (oldestAge != null) ? oldestAge : Duration.ZERO);
 	}
 
 	/** A page of DEAD rows, oldest first, optionally of one topic. */
@@ -85,8 +99,8 @@ final class OutboxAdmin {
 		return this.jdbc.query(DEAD_ROWS.formatted(this.table, filter),
 				(rs, rowNum) -> new DeadRow(rs.getString("message_id"), rs.getString("topic"), rs.getString("tag"),
 						rs.getString("message_key"), rs.getString("ordering_key"), rs.getInt("attempts"),
-						rs.getString("last_error"), OutboxStore.instant(rs, "created_at"),
-						OutboxStore.instant(rs, "next_attempt_at")),
+						rs.getString("last_error"), JdbcValues.instant(rs, "created_at"),
+						JdbcValues.instant(rs, "next_attempt_at")),
 				args);
 	}
 
@@ -94,7 +108,7 @@ final class OutboxAdmin {
 	 * Puts the DEAD rows (and SENT rows kept by retention) with these message ids back to PENDING with their
 	 * attempts reset; returns how many there were.
 	 */
-	int replay(List<String> messageIds, Instant now) {
+	int replay(List<String> messageIds, boolean force) {
 		if (messageIds.isEmpty()) {
 			return 0;
 		}
@@ -102,17 +116,39 @@ final class OutboxAdmin {
 			throw new IllegalArgumentException("At most " + MAX_REPLAY_IDS + " message ids can be replayed at once; "
 					+ messageIds.size() + " were given");
 		}
-		Object[] args = new Object[messageIds.size() + 1];
-		args[0] = OutboxStore.timestamp(now);
-		for (int i = 0; i < messageIds.size(); i++) {
-			args[i + 1] = messageIds.get(i);
+		if (!force) {
+			requireWithinHorizon("message_id IN (" + JdbcValues.placeholders(messageIds.size()) + ")",
+					messageIds.toArray());
 		}
-		return this.jdbc.update(REPLAY_BY_ID.formatted(this.table, OutboxStore.placeholders(messageIds.size())), args);
+		return this.jdbc.update(REPLAY_BY_ID.formatted(this.table, JdbcValues.placeholders(messageIds.size()),
+				this.database.utcNow()), messageIds.toArray());
 	}
 
 	/** Puts every DEAD row of a topic back to PENDING with its attempts reset; returns how many there were. */
-	int replayDead(String topic, Instant now) {
-		return this.jdbc.update(sql(REPLAY_DEAD_OF_TOPIC), OutboxStore.timestamp(now), topic);
+	int replayDead(String topic, boolean force) {
+		if (!force) {
+			requireWithinHorizon("topic = ? AND status = 'DEAD'", topic);
+		}
+		return this.jdbc.update(REPLAY_DEAD_OF_TOPIC.formatted(this.table, this.database.utcNow()), topic);
+	}
+
+	/**
+	 * Refuses a replay of rows older than the horizon: a consumer may have processed one of them (a send that timed
+	 * out after the broker stored it) and forgotten it since, and would apply it twice.
+	 */
+	private void requireWithinHorizon(String where, Object... args) {
+		Object[] withAge = new Object[args.length + 1];
+		System.arraycopy(args, 0, withAge, 0, args.length);
+		withAge[args.length] = -this.replayHorizon.toMillis();
+		Long old = this.jdbc.queryForObject("SELECT COUNT(*) FROM " + this.table + " WHERE " + where
+				+ " AND status IN ('DEAD', 'SENT') AND created_at < " + this.database.utcNowPlusMillis(), Long.class,
+				withAge);
+		if (old != null && old > 0) {
+			throw new IllegalArgumentException(old + " of the rows are older than the consumers' dedup window ("
+					+ this.replayHorizon + ", reliable-messaging.consumer.dedup-window): a consumer that processed one "
+					+ "of them no longer recognises it and would apply it again. Replay with force=true if that is "
+					+ "what you want.");
+		}
 	}
 
 	/** Deletes a DEAD row; returns whether there was one. */
@@ -124,15 +160,11 @@ final class OutboxAdmin {
 		return template.formatted(this.table);
 	}
 
-	/** How many rows wait, were kept after sending, or are dead, and since when the oldest pending row waits. */
-	record Backlog(long pending, long sent, long dead, @Nullable Instant oldestPendingCreatedAt) {
-
-		/** How long the oldest pending row has waited at {@code now}; zero when no row waits. */
-		Duration oldestPendingAge(Instant now) {
-			return (this.oldestPendingCreatedAt != null) ? Duration.between(this.oldestPendingCreatedAt, now)
-					: Duration.ZERO;
-		}
-
+	/**
+	 * How many rows wait, were kept after sending, or are dead, and how long the oldest pending row has waited
+	 * (zero when none waits).
+	 */
+	record Backlog(long pending, long sent, long dead, Duration oldestPendingAge) {
 	}
 
 	/** A DEAD row as operators see it: no payload. */

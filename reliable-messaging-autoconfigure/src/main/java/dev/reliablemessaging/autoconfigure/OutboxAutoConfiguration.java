@@ -1,9 +1,5 @@
 package dev.reliablemessaging.autoconfigure;
 
-import java.time.Clock;
-
-import javax.sql.DataSource;
-
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.PayloadCodec;
 import dev.reliablemessaging.ReliablePublish;
@@ -11,19 +7,19 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,16 +27,23 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The producer side of the starter: the outbox table and its schema, {@link OutboxPublisher},
- * {@code @ReliablePublish} and the relay.
+ * {@code @ReliablePublish} and the relay, on the DataSource chosen by {@link OutboxDataSourceChoice}.
  */
 @AutoConfiguration(after = { DataSourceAutoConfiguration.class, TransactionAutoConfiguration.class,
 		RocketMqAutoConfiguration.class },
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass({ JdbcTemplate.class, DefaultMQProducer.class })
-@ConditionalOnSingleCandidate(DataSource.class)
+@Conditional(OutboxDataSourceCondition.class)
 @EnableConfigurationProperties(ReliableMessagingProperties.class)
-@Import(AutoProxyRegistrar.class)
 public final class OutboxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessagingDataSource reliableMessagingDataSource(ConfigurableListableBeanFactory beanFactory,
+			Environment environment) {
+		String name = OutboxDataSourceChoice.of(beanFactory, environment).required();
+		return new MessagingDataSource(name, beanFactory.getBean(name, javax.sql.DataSource.class), beanFactory);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -50,8 +53,8 @@ public final class OutboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Database reliableMessagingDatabase(DataSource dataSource) {
-		return Database.of(dataSource);
+	Database reliableMessagingDatabase(MessagingDataSource dataSource) {
+		return Database.of(dataSource.dataSource());
 	}
 
 	@Bean
@@ -59,60 +62,91 @@ public final class OutboxAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty(name = "reliable-messaging.outbox.initialize-schema", havingValue = "auto",
 			matchIfMissing = true)
-	SchemaMigrator reliableMessagingSchemaMigrator(DataSource dataSource, Database database, OutboxTables tables) {
-		return new SchemaMigrator(dataSource, database, tables);
+	SchemaMigrator reliableMessagingSchemaMigrator(MessagingDataSource dataSource, Database database,
+			OutboxTables tables) {
+		return new SchemaMigrator(dataSource.dataSource(), database, tables);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OutboxStore reliableMessagingOutboxStore(DataSource dataSource, Database database, OutboxTables tables,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SchemaMigrator> migrator) {
+	OutboxWriter reliableMessagingOutboxWriter(MessagingDataSource dataSource, Database database,
+			OutboxTables tables, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SchemaMigrator> migrator) {
 		migrator.ifAvailable((ready) -> {
 		});
-		return new OutboxStore(dataSource, database, tables, jsonMapper.getIfAvailable(JsonMapper::new));
+		return new OutboxWriter(dataSource, database, tables, jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RelayDatabase reliableMessagingRelayDatabase(MessagingDataSource dataSource, Database database,
+			OutboxTables tables, ReliableMessagingProperties properties, ObjectProvider<SchemaMigrator> migrator) {
+		migrator.ifAvailable((ready) -> {
+		});
+		return new RelayDatabase(dataSource.dataSource(), database, tables,
+				RelaySettings.from(properties).statementTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxClaims reliableMessagingOutboxClaims(RelayDatabase database, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OutboxClaims(database, jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxRows reliableMessagingOutboxRows(RelayDatabase database) {
+		return new OutboxRows(database);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "reliable-messaging.relay.enabled", matchIfMissing = true)
 	@ConditionalOnBean(name = RocketMqAutoConfiguration.PRODUCER_BEAN)
-	Relay reliableMessagingRelay(OutboxStore store, DefaultMQProducer reliableMessagingProducer,
+	Relay reliableMessagingRelay(OutboxClaims claims, OutboxRows rows, DefaultMQProducer reliableMessagingProducer,
 			ReliableMessagingProperties properties, ObjectProvider<MessagingMetrics> metrics) {
-		Clock clock = Clock.systemUTC();
-		return new Relay(store, new RocketMqSender(reliableMessagingProducer, clock), RelaySettings.from(properties),
-				clock, metrics.getIfAvailable(MessagingMetrics::none));
+		RelaySettings settings = RelaySettings.from(properties);
+		ClaimSender sender = new ClaimSender(new RocketMqSender(reliableMessagingProducer), rows, settings,
+				metrics.getIfAvailable(MessagingMetrics::none));
+		return new Relay(claims, rows, sender, settings);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OutboxAdmin reliableMessagingOutboxAdmin(DataSource dataSource, OutboxTables tables,
-			ObjectProvider<SchemaMigrator> migrator) {
+	OutboxAdmin reliableMessagingOutboxAdmin(MessagingDataSource dataSource, Database database, OutboxTables tables,
+			ReliableMessagingProperties properties, ObjectProvider<SchemaMigrator> migrator) {
 		migrator.ifAvailable((ready) -> {
 		});
-		return new OutboxAdmin(dataSource, tables);
+		return new OutboxAdmin(dataSource.dataSource(), database, tables,
+				properties.getConsumer().getDedupWindow());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OutboxPublisher reliableMessagingOutboxPublisher(OutboxStore store, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<Relay> relay, ReliableMessagingProperties properties,
+	PublishingTransaction reliableMessagingPublishingTransaction(ObjectProvider<Relay> relay,
+			ReliableMessagingProperties properties) {
+		Relay fastPath = properties.getRelay().isSendAfterCommit() ? relay.getIfAvailable() : null;
+		return new PublishingTransaction((fastPath != null) ? fastPath::sendSoon : (ids) -> {
+		});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxPublisher reliableMessagingOutboxPublisher(OutboxWriter writer, PublishingTransaction transaction,
+			ObjectProvider<JsonMapper> jsonMapper, ReliableMessagingProperties properties,
 			ObjectProvider<MessagingMetrics> metrics, ObjectProvider<MessageTracing> tracing,
 			ObjectProvider<PayloadCodec> codec) {
-		Relay fastPath = properties.getRelay().isSendAfterCommit() ? relay.getIfAvailable() : null;
-		CommittedMessages committed = (fastPath != null) ? new CommittedMessages(fastPath::sendSoon)
-				: CommittedMessages.ignored();
 		PayloadSerializer serializer = new PayloadSerializer(jsonMapper.getIfAvailable(JsonMapper::new),
 				properties.getRocketmq().getMaxMessageSize().toBytes(), codec.getIfUnique());
-		return new JdbcOutboxPublisher(store, serializer, committed, Clock.systemUTC(),
-				metrics.getIfAvailable(MessagingMetrics::none), tracing.getIfAvailable(MessageTracing::none));
+		return new JdbcOutboxPublisher(writer, serializer, transaction, metrics.getIfAvailable(MessagingMetrics::none),
+				tracing.getIfAvailable(MessageTracing::none));
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static AnnotationAdvisor reliablePublishAdvisor(ObjectProvider<OutboxPublisher> publisher,
-			Environment environment, BeanFactory beanFactory) {
-		return new AnnotationAdvisor(ReliablePublish.class,
-				new ReliablePublishInterceptor(publisher, environment, beanFactory));
+	static InnermostAdvisingPostProcessor reliablePublishPostProcessor(ObjectProvider<OutboxPublisher> publisher,
+			ObjectProvider<PublishingTransaction> transaction, Environment environment, BeanFactory beanFactory) {
+		return new InnermostAdvisingPostProcessor(new AnnotationAdvisor(ReliablePublish.class,
+				new ReliablePublishInterceptor(publisher, transaction, environment, beanFactory)));
 	}
 
 }

@@ -48,7 +48,7 @@ final class OutboxGauges implements MeterBinder {
 		gauge(registry, DEAD, "Outbox rows out of attempts, waiting for an operator", "rows",
 				(backlog) -> backlog.dead());
 		gauge(registry, OLDEST_PENDING_AGE, "Age of the oldest outbox row waiting to be sent", "seconds",
-				(backlog) -> backlog.oldestPendingAge(this.clock.instant()).toMillis() / 1000.0);
+				(backlog) -> backlog.oldestPendingAge().toMillis() / 1000.0);
 	}
 
 	private void gauge(MeterRegistry registry, String name, String description, String unit,

@@ -29,6 +29,10 @@ record OutboxTables(String prefix) {
 		return this.prefix + "inbox";
 	}
 
+	String orderingLock() {
+		return this.prefix + "ordering_lock";
+	}
+
 	String schemaHistory() {
 		return this.prefix + "schema_history";
 	}

@@ -9,10 +9,16 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.reliablemessaging.PayloadCodec;
+import dev.reliablemessaging.UnreadableMessageException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.exc.InvalidTypeIdException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -61,7 +67,26 @@ final class PayloadBinder {
 	}
 
 	/**
-	 * @throws RuntimeException (a Jackson exception, or the codec's) when the body is not valid for the type
+	 * Whether a failure of {@link #bind} means that the body can never be read, so that the message belongs in the
+	 * dead-letter queue at once: it is not JSON, it is JSON null, or its JSON does not fit the declared type, or the
+	 * codec said so with {@link UnreadableMessageException}. Anything else may pass: a codec whose key service is
+	 * down, a property or subtype this version does not know yet (a newer producer, a rolling deploy), an error of the
+	 * binder itself; such a message is retried like a failed handler.
+	 */
+	static boolean neverReadable(RuntimeException failure) {
+		if (failure instanceof UnreadableMessageException || failure instanceof NullBody) {
+			return true;
+		}
+		if (failure instanceof UnrecognizedPropertyException || failure instanceof InvalidTypeIdException) {
+			return false;
+		}
+		return failure instanceof StreamReadException || failure instanceof MismatchedInputException
+				|| failure instanceof ValueInstantiationException;
+	}
+
+	/**
+	 * @throws RuntimeException (a Jackson exception, or the codec's) when the body is not valid for the type; see
+	 * {@link #neverReadable} for which of them are final
 	 */
 	Object bind(String topic, byte[] received, JavaType type) {
 		byte[] body = (this.codec != null) ? this.codec.decode(topic, received) : received;
@@ -74,9 +99,18 @@ final class PayloadBinder {
 		}
 		Object value = this.jsonMapper.readValue(body, type);
 		if (value == null) {
-			throw new IllegalArgumentException("the body is JSON null");
+			throw new NullBody();
 		}
 		return value;
+	}
+
+	/** The body is JSON {@code null}, which no listener parameter takes. */
+	private static final class NullBody extends IllegalArgumentException {
+
+		NullBody() {
+			super("the body is JSON null");
+		}
+
 	}
 
 }

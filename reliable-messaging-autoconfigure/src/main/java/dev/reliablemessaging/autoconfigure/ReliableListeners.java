@@ -1,14 +1,16 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.lang.reflect.Method;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.reliablemessaging.ReliableListener;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -16,8 +18,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Finds the {@link ReliableListener} methods of the application's singletons once they all exist, checks them, and
@@ -25,13 +25,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class ReliableListeners implements SmartInitializingSingleton, SmartLifecycle {
 
+	/** The producer group of the producer that stores redeliveries and dead letters. */
+	static final String HAND_BACK_GROUP = "reliable-messaging-hand-back";
+
 	private final ConfigurableListableBeanFactory beanFactory;
 
 	private final Environment environment;
 
 	private final InboxStore inbox;
 
-	private final PlatformTransactionManager transactionManager;
+	private final InboxTransactions transactions;
 
 	private final PayloadBinder binder;
 
@@ -43,26 +46,50 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 
 	private final MessageTracing tracing;
 
+	private final ConsumerGroupCheck groupCheck;
+
 	private final List<ListenerContainer> containers = new ArrayList<>();
+
+	private @Nullable DefaultMQProducer handBackProducer;
 
 	private volatile boolean running;
 
 	ReliableListeners(ConfigurableListableBeanFactory beanFactory, Environment environment, InboxStore inbox,
-			PlatformTransactionManager transactionManager, PayloadBinder binder, RocketMqEndpoint endpoint,
-			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing) {
+			InboxTransactions transactions, PayloadBinder binder, RocketMqEndpoint endpoint,
+			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing, ConsumerGroupCheck groupCheck) {
 		this.beanFactory = beanFactory;
 		this.environment = environment;
 		this.inbox = inbox;
-		this.transactionManager = transactionManager;
+		this.transactions = transactions;
 		this.binder = binder;
 		this.endpoint = endpoint;
 		this.settings = settings;
 		this.metrics = metrics;
 		this.tracing = tracing;
+		this.groupCheck = groupCheck;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		List<ListenerMethod> listeners = findListeners();
+		if (listeners.isEmpty()) {
+			return;
+		}
+		this.handBackProducer = this.endpoint.newProducer(HAND_BACK_GROUP);
+		this.handBackProducer.setInstanceName("rm-hand-back-" + UUID.randomUUID());
+		this.handBackProducer.setSendMsgTimeout((int) this.settings.sendTimeout().toMillis());
+		this.handBackProducer.setRetryTimesWhenSendFailed(0);
+		this.handBackProducer.setPollNameServerInterval((int) this.settings.routeRefreshInterval().toMillis());
+		MessageHandBack handBack = new MessageHandBack(this.handBackProducer, this.settings.acceptedSendStatuses());
+		for (ListenerMethod listener : listeners) {
+			this.containers.add(new ListenerContainer(handler(listener), handBack, this.endpoint, this.settings,
+					this.metrics, this.tracing));
+		}
+		this.groupCheck.prepare(listeners);
+	}
+
+	private List<ListenerMethod> findListeners() {
+		List<ListenerMethod> listeners = new ArrayList<>();
 		Map<String, String> methodByGroup = new HashMap<>();
 		for (String name : this.beanFactory.getBeanDefinitionNames()) {
 			if (!this.beanFactory.containsSingleton(name)) {
@@ -81,19 +108,27 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 							+ listener.description() + " share the consumer group '" + listener.consumerGroup()
 							+ "'; RocketMQ needs one subscription per group. Give each its own group.");
 				}
-				this.containers.add(new ListenerContainer(listener, handler(listener), this.endpoint, this.settings,
-						this.metrics, this.tracing));
+				listeners.add(listener);
 			});
 		}
+		return listeners;
 	}
 
 	private ReliableMessageHandler handler(ListenerMethod listener) {
-		return new ReliableMessageHandler(listener, this.inbox, new TransactionTemplate(this.transactionManager),
-				this.binder, Clock.systemUTC());
+		return new ReliableMessageHandler(listener, this.inbox, this.transactions.template(), this.binder);
 	}
 
 	@Override
 	public synchronized void start() {
+		if (this.handBackProducer != null) {
+			try {
+				this.handBackProducer.start();
+			}
+			catch (MQClientException ex) {
+				throw new IllegalStateException("Could not start the producer that hands messages back for "
+						+ "redelivery", ex);
+			}
+		}
 		List<ListenerContainer> started = new ArrayList<>();
 		for (ListenerContainer container : this.containers) {
 			try {
@@ -112,6 +147,9 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 	@Override
 	public synchronized void stop() {
 		this.containers.forEach(ListenerContainer::stop);
+		if (this.handBackProducer != null) {
+			this.handBackProducer.shutdown();
+		}
 		this.running = false;
 	}
 

@@ -1,28 +1,38 @@
 package dev.reliablemessaging.autoconfigure;
 
-import java.time.Clock;
+import java.sql.SQLTransactionRollbackException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
+import dev.reliablemessaging.DedupKey;
 import dev.reliablemessaging.MessageContext;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Handles a received message: binds the body, then in one transaction records the inbox row and runs the listener
- * method. Messages delivered together may share one transaction. The outcome decides the acknowledgement: only a
- * committed transaction or a duplicate counts as done.
+ * method. Messages delivered together may share one transaction; when that transaction fails for any reason, the
+ * caller handles each of them alone. The outcome decides the acknowledgement: only a committed transaction or a
+ * duplicate counts as done.
  */
 final class ReliableMessageHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ReliableMessageHandler.class);
+
+	/**
+	 * How often one delivery tries a message whose transaction lost a lock conflict (a deadlock, a lock timeout, a
+	 * serialization failure): a concurrency accident, which another try usually gets past.
+	 */
+	private static final int LOCK_CONFLICT_TRIES = 3;
 
 	private final ListenerMethod listener;
 
@@ -32,96 +42,144 @@ final class ReliableMessageHandler {
 
 	private final PayloadBinder binder;
 
-	private final Clock clock;
-
 	ReliableMessageHandler(ListenerMethod listener, InboxStore inbox, TransactionTemplate transaction,
-			PayloadBinder binder, Clock clock) {
+			PayloadBinder binder) {
 		this.listener = listener;
 		this.inbox = inbox;
 		this.transaction = transaction;
 		this.binder = binder;
-		this.clock = clock;
 	}
 
+	ListenerMethod listener() {
+		return this.listener;
+	}
+
+	/** Handles one message in a transaction of its own. */
 	Outcome handle(MessageExt message) {
-		String messageId = MessageIds.dedupKey(message);
+		String dedupKey = DedupKey.of(message);
 		Object payload;
 		try {
 			payload = bind(message);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Message {} on topic {} cannot be read as {} and goes to the dead-letter queue: {}", messageId,
-					message.getTopic(), this.listener.payloadType(), firstLine(ex));
-			return Outcome.UNREADABLE;
+			return unbound(message, dedupKey, ex);
 		}
-		MessageContext context = context(message, messageId);
-		try {
-			Outcome outcome = this.transaction.execute((status) -> process(message, messageId, payload, context));
-			if (outcome == Outcome.DUPLICATE) {
-				logger.debug("Message {} on topic {} was already processed by {}; acknowledged again", messageId,
-						message.getTopic(), this.listener.consumerGroup());
+		MessageContext context = context(message, dedupKey);
+		for (int attempt = 1;; attempt++) {
+			try {
+				Outcome outcome = this.transaction.execute((status) -> process(message, dedupKey, payload, context));
+				if (outcome == Outcome.DUPLICATE) {
+					logger.debug("Message {} on topic {} was already processed by {}; acknowledged again", dedupKey,
+							message.getTopic(), this.listener.consumerGroup());
+				}
+				return Objects.requireNonNull(outcome);
 			}
-			return Objects.requireNonNull(outcome);
+			catch (RuntimeException | Error ex) {
+				Throwable cause = (ex instanceof HandlerFailure) ? ex.getCause() : ex;
+				if (attempt < LOCK_CONFLICT_TRIES && lockConflict(cause)) {
+					logger.debug("Message {} of topic {} lost a lock conflict on try {}; trying again", dedupKey,
+							message.getTopic(), attempt, cause);
+					pauseAfterConflict();
+					continue;
+				}
+				logger.warn("Listener {} failed on message {} (key {}) of topic {}, delivery {}; it will be "
+						+ "redelivered", this.listener.description(), dedupKey, key(message), message.getTopic(),
+						message.getReconsumeTimes() + 1, cause);
+				return Outcome.FAILED;
+			}
 		}
-		catch (RuntimeException | Error ex) {
-			logFailure(message, messageId, (ex instanceof HandlerFailure) ? ex.getCause() : ex);
-			return Outcome.FAILED;
+	}
+
+	/** Whether a failure is a transaction that lost a lock conflict with another one, and may pass on another try. */
+	static boolean lockConflict(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConcurrencyFailureException || cause instanceof SQLTransactionRollbackException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static void pauseAfterConflict() {
+		try {
+			Thread.sleep(10 + ThreadLocalRandom.current().nextInt(90));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
 	/**
 	 * Handles messages delivered together in one transaction: an inbox row and a listener call each, one commit for
 	 * all. Each listener call runs in its message's consumer span.
-	 * @return the outcome of each message when the transaction committed; otherwise which listener call failed, if
-	 * one did, so the caller can handle that message as failed and the others one by one
+	 * @return the outcome of each message when the transaction committed, or {@code null} when it did not (a body
+	 * that cannot be bound now, a failed listener call, a deadlock between batches, a failed commit): then none of
+	 * them is done, and each must be handled alone
 	 */
-	Together handleTogether(List<MessageExt> messages, MessageTracing tracing) {
+	@Nullable List<Outcome> handleTogether(List<MessageExt> messages, MessageTracing tracing) {
 		List<Object> payloads = new ArrayList<>(messages.size());
 		for (MessageExt message : messages) {
 			try {
 				payloads.add(bind(message));
 			}
 			catch (RuntimeException ex) {
-				return Together.NOT_COMMITTED;
+				return null;
 			}
 		}
 		try {
-			List<Outcome> outcomes = this.transaction.execute((status) -> {
-				List<Outcome> results = new ArrayList<>(messages.size());
-				for (int i = 0; i < messages.size(); i++) {
-					results.add(processInBatch(messages.get(i), i, payloads.get(i), tracing));
+			return this.transaction.execute((status) -> {
+				ListenerBatchScope.enter();
+				try {
+					List<Outcome> outcomes = new ArrayList<>(messages.size());
+					for (int i = 0; i < messages.size(); i++) {
+						MessageExt message = messages.get(i);
+						String dedupKey = DedupKey.of(message);
+						Object payload = payloads.get(i);
+						outcomes.add(tracing.inConsumerSpan(this.listener.topic(), this.listener.consumerGroup(),
+								message.getUserProperty(MessageHeaders.TRACEPARENT),
+								() -> process(message, dedupKey, payload, context(message, dedupKey))));
+					}
+					return outcomes;
 				}
-				return results;
+				finally {
+					ListenerBatchScope.leave();
+				}
 			});
-			return new Together(Objects.requireNonNull(outcomes), Together.NO_FAILED_CALL);
-		}
-		catch (BatchFailure ex) {
-			MessageExt message = messages.get(ex.index);
-			logFailure(message, MessageIds.dedupKey(message), ex.getCause());
-			return new Together(null, ex.index);
 		}
 		catch (RuntimeException | Error ex) {
-			logger.warn("Transaction of {} messages of topic {} handled together by {} failed; handling them one by one",
+			// not a failure of any message: each is handled alone next, and only a failure alone counts
+			logger.debug("{} messages of topic {} handled together by {} did not commit; handling each alone",
 					messages.size(), messages.get(0).getTopic(), this.listener.description(), ex);
-			return Together.NOT_COMMITTED;
+			return null;
 		}
 	}
 
-	private Outcome processInBatch(MessageExt message, int index, Object payload, MessageTracing tracing) {
-		String messageId = MessageIds.dedupKey(message);
+	/**
+	 * A body that could not be bound: a message already processed is a duplicate whatever its body (a codec key or a
+	 * payload type may have changed since); one that can never be read is unreadable; anything else is a failure
+	 * that may pass, retried like a failed handler.
+	 */
+	private Outcome unbound(MessageExt message, String dedupKey, RuntimeException failure) {
 		try {
-			return tracing.inConsumerSpan(this.listener, message.getUserProperty(MessageTracing.TRACEPARENT),
-					() -> process(message, messageId, payload, context(message, messageId)));
+			if (this.inbox.processed(this.listener.consumerGroup(), dedupKey)) {
+				logger.debug("Message {} on topic {} cannot be read but was already processed by {}; acknowledged",
+						dedupKey, message.getTopic(), this.listener.consumerGroup());
+				return Outcome.DUPLICATE;
+			}
 		}
-		catch (RuntimeException | Error ex) {
-			throw new BatchFailure(index, (ex instanceof HandlerFailure) ? ex.getCause() : ex);
+		catch (RuntimeException ex) {
+			logger.warn("Could not look up message {} in the inbox of {}; it will be redelivered", dedupKey,
+					this.listener.consumerGroup(), ex);
+			return Outcome.FAILED;
 		}
-	}
-
-	private void logFailure(MessageExt message, String messageId, Throwable cause) {
-		logger.warn("Listener {} failed on message {} (key {}) of topic {}, delivery {}; it will be redelivered",
-				this.listener.description(), messageId, key(message), message.getTopic(),
-				message.getReconsumeTimes() + 1, cause);
+		if (PayloadBinder.neverReadable(failure)) {
+			logger.error("Message {} on topic {} cannot be read as {} and goes to the dead-letter queue: {}", dedupKey,
+					message.getTopic(), this.listener.payloadType(), firstLine(failure));
+			return Outcome.UNREADABLE;
+		}
+		logger.warn("Message {} on topic {} cannot be read as {} now and will be redelivered: {}", dedupKey,
+				message.getTopic(), this.listener.payloadType(), firstLine(failure));
+		return Outcome.FAILED;
 	}
 
 	private Object bind(MessageExt message) {
@@ -129,9 +187,8 @@ final class ReliableMessageHandler {
 	}
 
 	/** Records the inbox row and runs the listener, in the caller's transaction; a duplicate skips the listener. */
-	private Outcome process(MessageExt message, String messageId, Object payload, MessageContext context) {
-		if (!this.inbox.markProcessed(this.listener.consumerGroup(), messageId, message.getTopic(),
-				this.clock.instant())) {
+	private Outcome process(MessageExt message, String dedupKey, Object payload, MessageContext context) {
+		if (!this.inbox.markProcessed(this.listener.consumerGroup(), dedupKey, message.getTopic())) {
 			return Outcome.DUPLICATE;
 		}
 		try {
@@ -146,20 +203,20 @@ final class ReliableMessageHandler {
 		return Outcome.PROCESSED;
 	}
 
-	private static MessageContext context(MessageExt message, String messageId) {
+	private static MessageContext context(MessageExt message, String dedupKey) {
 		Map<String, String> headers = new LinkedHashMap<>();
 		message.getProperties().forEach((name, value) -> {
 			if (!MessageConst.STRING_HASH_SET.contains(name) && !name.startsWith("RM_")) {
 				headers.put(name, value);
 			}
 		});
-		return new MessageContext(messageId, key(message), message.getTopic(), message.getTags(),
+		return new MessageContext(dedupKey, key(message), message.getTopic(), message.getTags(),
 				message.getReconsumeTimes(), Map.copyOf(headers));
 	}
 
 	/** The business key the outbox row carried, else the first of the message's keys. */
-	private static @Nullable String key(MessageExt message) {
-		String key = message.getUserProperty(RocketMqSender.KEY_PROPERTY);
+	static @Nullable String key(MessageExt message) {
+		String key = message.getUserProperty(MessageHeaders.KEY);
 		if (key == null && message.getKeys() != null && !message.getKeys().isBlank()) {
 			key = message.getKeys().split(MessageConst.KEY_SEPARATOR)[0];
 		}
@@ -180,38 +237,11 @@ final class ReliableMessageHandler {
 		/** The inbox already had the message; the listener did not run. */
 		DUPLICATE,
 
-		/** The listener or its transaction failed; nothing was committed. */
+		/** The listener or its transaction failed, or the body cannot be read now; nothing was committed. */
 		FAILED,
 
-		/** The body cannot be bound to the listener's parameter type, now or ever. */
+		/** The body can never be bound to the listener's parameter type. */
 		UNREADABLE
-
-	}
-
-	/**
-	 * What became of messages handled together.
-	 * @param outcomes each message's outcome when the transaction committed, else {@code null}
-	 * @param failedCall the index of the message whose listener call failed and rolled the transaction back, or
-	 * {@link #NO_FAILED_CALL}
-	 */
-	record Together(@Nullable List<Outcome> outcomes, int failedCall) {
-
-		static final int NO_FAILED_CALL = -1;
-
-		/** Nothing committed and no listener call to blame: a body that cannot be read, or a failed commit. */
-		static final Together NOT_COMMITTED = new Together(null, NO_FAILED_CALL);
-
-	}
-
-	/** A listener call within a batch failed; carries which one and why out of the transaction callback. */
-	private static final class BatchFailure extends RuntimeException {
-
-		private final int index;
-
-		BatchFailure(int index, Throwable cause) {
-			super(cause);
-			this.index = index;
-		}
 
 	}
 

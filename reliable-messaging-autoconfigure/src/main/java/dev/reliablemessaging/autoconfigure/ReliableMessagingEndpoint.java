@@ -1,7 +1,6 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.security.Principal;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,15 +51,12 @@ public final class ReliableMessagingEndpoint {
 
 	private final @Nullable BrokerDurabilityAudit audit;
 
-	private final Clock clock;
-
 	ReliableMessagingEndpoint(@Nullable OutboxAdmin outbox, @Nullable Relay relay,
-			@Nullable ReliableListeners listeners, @Nullable BrokerDurabilityAudit audit, Clock clock) {
+			@Nullable ReliableListeners listeners, @Nullable BrokerDurabilityAudit audit) {
 		this.outbox = outbox;
 		this.relay = relay;
 		this.listeners = listeners;
 		this.audit = audit;
-		this.clock = clock;
 	}
 
 	/** The outbox backlog, the relay and the listeners' counts since start-up. */
@@ -73,8 +69,7 @@ public final class ReliableMessagingEndpoint {
 			outbox.put("pending", backlog.pending());
 			outbox.put("sentKept", backlog.sent());
 			outbox.put("dead", backlog.dead());
-			outbox.put("oldestPendingAge", (backlog.oldestPendingCreatedAt() != null)
-					? backlog.oldestPendingAge(this.clock.instant()).toString() : null);
+			outbox.put("oldestPendingAge", (backlog.pending() > 0) ? backlog.oldestPendingAge().toString() : null);
 			summary.put("outbox", outbox);
 		}
 		if (this.relay != null) {
@@ -124,11 +119,13 @@ public final class ReliableMessagingEndpoint {
 
 	/**
 	 * Replays rows: those with the given message ids (dead, or sent and kept by retention), or every dead row of a
-	 * topic. They go back to PENDING with their attempts reset and are sent again.
+	 * topic. They go back to PENDING with their attempts reset and are sent again. Rows older than the consumers'
+	 * dedup window are refused unless {@code force} is true.
 	 */
 	@WriteOperation
 	public Map<String, Object> replay(@Nullable List<String> messageIds, @Nullable String topic,
-			@Nullable Principal principal) {
+			@Nullable Boolean force, @Nullable Principal principal) {
+		boolean forced = Boolean.TRUE.equals(force);
 		if ((messageIds == null || messageIds.isEmpty()) == (topic == null || topic.isBlank())) {
 			throw badRequest("Give either messageIds (a list of message ids) or topic, not both");
 		}
@@ -136,16 +133,21 @@ public final class ReliableMessagingEndpoint {
 		int replayed;
 		if (messageIds != null && !messageIds.isEmpty()) {
 			try {
-				replayed = outbox.replay(messageIds, this.clock.instant());
+				replayed = outbox.replay(messageIds, forced);
 			}
 			catch (IllegalArgumentException ex) {
-				throw badRequest(ex.getMessage()); // too many ids at once
+				throw badRequest(ex.getMessage()); // too many ids at once, or too old
 			}
 			logger.info("{} replayed {} of {} outbox row(s) by id: {}", caller(principal), replayed,
 					messageIds.size(), messageIds);
 		}
 		else {
-			replayed = outbox.replayDead(topic, this.clock.instant());
+			try {
+				replayed = outbox.replayDead(topic, forced);
+			}
+			catch (IllegalArgumentException ex) {
+				throw badRequest(ex.getMessage());
+			}
 			logger.info("{} replayed {} dead outbox row(s) of topic {}", caller(principal), replayed, topic);
 		}
 		return Map.of("replayed", replayed);

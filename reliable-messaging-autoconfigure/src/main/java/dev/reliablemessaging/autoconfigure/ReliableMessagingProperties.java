@@ -302,6 +302,20 @@ public class ReliableMessagingProperties {
 		 */
 		private InitializeSchema initializeSchema = InitializeSchema.AUTO;
 
+		/**
+		 * Bean name of the DataSource that holds the outbox and inbox tables, when the application has several.
+		 * Alternatively mark that DataSource with @OutboxDataSource; by default the single or primary one.
+		 */
+		private @Nullable String dataSource;
+
+		public @Nullable String getDataSource() {
+			return this.dataSource;
+		}
+
+		public void setDataSource(@Nullable String dataSource) {
+			this.dataSource = dataSource;
+		}
+
 		public String getTablePrefix() {
 			return this.tablePrefix;
 		}
@@ -380,9 +394,17 @@ public class ReliableMessagingProperties {
 		private Duration lease = Duration.ofSeconds(30);
 
 		/**
-		 * Failed sends after which a row becomes DEAD.
+		 * Sends the broker refuses because of the message itself (illegal, too large, not permitted) after which a
+		 * row becomes DEAD. Failures that say nothing about the message (no route, a refused connection, a timeout, a
+		 * busy broker, an unconfirmed flush or replication) never count: rows wait out any outage.
 		 */
 		private int maxAttempts = 16;
+
+		/**
+		 * How long one statement of the relay may take; connections of the relay also time out on the network
+		 * shortly after, so a half-open connection after a database failover cannot hang the relay.
+		 */
+		private Duration statementTimeout = Duration.ofSeconds(10);
 
 		private final Backoff backoff = new Backoff();
 
@@ -435,6 +457,14 @@ public class ReliableMessagingProperties {
 
 		public int getMaxAttempts() {
 			return this.maxAttempts;
+		}
+
+		public Duration getStatementTimeout() {
+			return this.statementTimeout;
+		}
+
+		public void setStatementTimeout(Duration statementTimeout) {
+			this.statementTimeout = statementTimeout;
 		}
 
 		public void setMaxAttempts(int maxAttempts) {
@@ -544,6 +574,20 @@ public class ReliableMessagingProperties {
 		 * How long stopping the application waits for running handlers to finish.
 		 */
 		private Duration shutdownWait = Duration.ofSeconds(30);
+
+		/**
+		 * Bean name of the transaction manager handlers run in, when several manage the DataSource of the inbox; by
+		 * default the one that manages it. It must manage that DataSource: start-up checks.
+		 */
+		private @Nullable String transactionManager;
+
+		public @Nullable String getTransactionManager() {
+			return this.transactionManager;
+		}
+
+		public void setTransactionManager(@Nullable String transactionManager) {
+			this.transactionManager = transactionManager;
+		}
 
 		public int getThreads() {
 			return this.threads;

@@ -26,14 +26,18 @@ import org.springframework.expression.ParserContext;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 /**
- * Writes the outbox row of a {@link ReliablePublish} method after it returns, inside the caller's transaction. It
- * checks for the transaction before the method runs, so nothing runs without one.
+ * Writes the outbox row of a {@link ReliablePublish} method after it returns, inside the method's transaction (the
+ * advisor is the innermost one, see {@link InnermostAdvisingPostProcessor}). It checks for the transaction before the
+ * method runs, so nothing runs without one; a message that cannot be built or written keeps the transaction from
+ * committing.
  */
 final class ReliablePublishInterceptor implements MethodInterceptor {
 
 	private static final ExpressionParser parser = new SpelExpressionParser();
 
 	private final ObjectProvider<OutboxPublisher> publisher;
+
+	private final ObjectProvider<PublishingTransaction> transaction;
 
 	private final Environment environment;
 
@@ -43,9 +47,10 @@ final class ReliablePublishInterceptor implements MethodInterceptor {
 
 	private final Map<Method, PublishExpressions> expressionsByMethod = new ConcurrentHashMap<>();
 
-	ReliablePublishInterceptor(ObjectProvider<OutboxPublisher> publisher, Environment environment,
-			BeanFactory beanFactory) {
+	ReliablePublishInterceptor(ObjectProvider<OutboxPublisher> publisher, ObjectProvider<PublishingTransaction> transaction,
+			Environment environment, BeanFactory beanFactory) {
 		this.publisher = publisher;
+		this.transaction = transaction;
 		this.environment = environment;
 		this.beanFactory = beanFactory;
 	}
@@ -57,14 +62,21 @@ final class ReliablePublishInterceptor implements MethodInterceptor {
 				: method.getDeclaringClass();
 		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
 		PublishExpressions expressions = this.expressionsByMethod.computeIfAbsent(specific, this::parse);
-		JdbcOutboxPublisher.requireTransaction(expressions.topicText());
+		PublishingTransaction.requireSynchronized("publish a message to topic '" + expressions.topicText() + "'");
 		Object result = invocation.proceed();
 		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, specific,
 				invocation.getArguments(), this.parameterNames);
 		context.setVariable("result", result);
 		context.setBeanResolver(new BeanFactoryResolver(this.beanFactory));
-		if (expressions.condition() == null || Boolean.TRUE.equals(expressions.condition().getValue(context, Boolean.class))) {
-			this.publisher.getObject().publish(expressions.message(context));
+		try {
+			if (expressions.condition() == null
+					|| Boolean.TRUE.equals(expressions.condition().getValue(context, Boolean.class))) {
+				this.publisher.getObject().publish(expressions.message(context));
+			}
+		}
+		catch (RuntimeException ex) {
+			this.transaction.getObject().failed(expressions.topicText(), ex);
+			throw ex;
 		}
 		return result;
 	}

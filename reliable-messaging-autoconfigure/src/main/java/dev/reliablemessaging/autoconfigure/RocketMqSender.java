@@ -1,8 +1,6 @@
 package dev.reliablemessaging.autoconfigure;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,26 +18,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class RocketMqSender {
 
-	/** User property carrying the outbox message id, the consumer's dedup key. */
-	static final String MESSAGE_ID_PROPERTY = "RM_MESSAGE_ID";
-
-	/** User property carrying the business key. */
-	static final String KEY_PROPERTY = "RM_KEY";
-
-	/** User property carrying the outbox row's creation time (epoch milliseconds), for end-to-end latency. */
-	static final String CREATED_AT_PROPERTY = "RM_CREATED_AT";
-
 	private static final Duration QUEUE_CACHE_TIME = Duration.ofSeconds(30);
 
 	private final DefaultMQProducer producer;
 
-	private final Clock clock;
-
 	private final Map<String, CachedQueues> queuesByTopic = new ConcurrentHashMap<>();
 
-	RocketMqSender(DefaultMQProducer producer, Clock clock) {
+	RocketMqSender(DefaultMQProducer producer) {
 		this.producer = producer;
-		this.clock = clock;
 	}
 
 	/**
@@ -80,30 +66,30 @@ final class RocketMqSender {
 		}
 		message.setKeys((row.key() != null) ? List.of(row.messageId(), row.key()) : List.of(row.messageId()));
 		row.headers().forEach(message::putUserProperty);
-		message.putUserProperty(MESSAGE_ID_PROPERTY, row.messageId());
-		message.putUserProperty(CREATED_AT_PROPERTY, Long.toString(row.createdAt().toEpochMilli()));
+		message.putUserProperty(MessageHeaders.MESSAGE_ID, row.messageId());
+		message.putUserProperty(MessageHeaders.CREATED_AT, Long.toString(row.createdAt().toEpochMilli()));
 		if (row.key() != null) {
-			message.putUserProperty(KEY_PROPERTY, row.key());
+			message.putUserProperty(MessageHeaders.KEY, row.key());
 		}
 		return message;
 	}
 
 	private List<MessageQueue> queuesOf(String topic) throws Exception {
-		Instant now = this.clock.instant();
+		long now = System.nanoTime();
 		CachedQueues cached = this.queuesByTopic.get(topic);
-		if (cached == null || cached.expiresAt().isBefore(now)) {
+		if (cached == null || now - cached.expiresAtNanos() > 0) {
 			List<MessageQueue> queues = new ArrayList<>(this.producer.fetchPublishMessageQueues(topic));
 			if (queues.isEmpty()) {
 				throw new IllegalStateException("Topic '" + topic + "' has no queues to publish to");
 			}
 			queues.sort(null);
-			cached = new CachedQueues(List.copyOf(queues), now.plus(QUEUE_CACHE_TIME));
+			cached = new CachedQueues(List.copyOf(queues), now + QUEUE_CACHE_TIME.toNanos());
 			this.queuesByTopic.put(topic, cached);
 		}
 		return cached.queues();
 	}
 
-	private record CachedQueues(List<MessageQueue> queues, Instant expiresAt) {
+	private record CachedQueues(List<MessageQueue> queues, long expiresAtNanos) {
 	}
 
 }

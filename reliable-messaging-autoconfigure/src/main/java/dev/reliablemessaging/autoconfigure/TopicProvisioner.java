@@ -44,21 +44,33 @@ final class TopicProvisioner implements SmartInitializingSingleton {
 	}
 
 	void provision(Set<String> topics) {
-		for (String topic : topics) {
-			try {
-				ensureTopic(topic);
-			}
-			catch (RuntimeException | MQClientException ex) {
-				if (this.embedded) {
-					throw new IllegalStateException("Could not create topic '" + topic + "' on the embedded broker", ex);
-				}
-				logger.warn("Could not create topic '{}' ({}); it must be created on the broker before messages "
-						+ "to it can be sent", topic, ex.getMessage());
-			}
-		}
+		topics.forEach((topic) -> ensureQuietly(topic, this.queues));
 	}
 
 	void ensureTopic(String topic) throws MQClientException {
+		ensureTopic(topic, this.queues);
+	}
+
+	/**
+	 * Creates a topic with the given number of queues unless it has a route, and waits until it has one; on an
+	 * external broker a failure is a warning, as for the application's topics.
+	 * @return whether the topic is routable now
+	 */
+	boolean ensureQuietly(String topic, int queues) {
+		try {
+			ensureTopic(topic, queues);
+			return true;
+		}
+		catch (RuntimeException | MQClientException ex) {
+			if (this.embedded) {
+				throw new IllegalStateException("Could not create topic '" + topic + "' on the embedded broker", ex);
+			}
+			logger.warn("Could not create topic '{}' ({}); create it on the broker", topic, ex.getMessage());
+			return false;
+		}
+	}
+
+	void ensureTopic(String topic, int queues) throws MQClientException {
 		if (routable(topic)) {
 			return;
 		}
@@ -66,13 +78,13 @@ final class TopicProvisioner implements SmartInitializingSingleton {
 		while (true) {
 			MQClientException failure = null;
 			try {
-				this.producer.createTopic(TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC, topic, this.queues, Map.of());
+				this.producer.createTopic(TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC, topic, queues, Map.of());
 			}
 			catch (MQClientException ex) {
 				failure = ex;
 			}
 			if (routable(topic)) {
-				logger.info("Created topic '{}' with {} queues", topic, this.queues);
+				logger.info("Created topic '{}' with {} queues", topic, queues);
 				return;
 			}
 			if (System.nanoTime() > deadline) {

@@ -49,10 +49,25 @@ class BadInputTests {
 				bad("header value with a control character",
 						() -> OutboundMessage.builder("t").header("h", "a\u0001b"), "without control characters"),
 				bad("blank header value", () -> OutboundMessage.builder("t").header("h", " "), "not blank"),
+				bad("key with a control character", () -> OutboundMessage.builder("t").key("order\u00011"),
+						"control characters"),
+				bad("ordering key with half a surrogate pair", () -> OutboundMessage.builder("t").orderingKey("a\uD800b"),
+						"orderingKey"),
+				bad("tag with a control character", () -> OutboundMessage.builder("t").tag("a\u0002b"), "tag"),
+				bad("headers over RocketMQ's 32 KB of properties", BadInputTests::headersOverThePropertyLimit,
+						"32767"),
 				bad("null payload", () -> OutboundMessage.builder("t").payload(null), "must not be null"),
 				bad("no payload", () -> OutboundMessage.builder("t").build(), "payload"),
 				bad("negative delay", () -> OutboundMessage.builder("t").deliverAfter(Duration.ofSeconds(-1)),
 						"zero or positive"));
+	}
+
+	private static void headersOverThePropertyLimit() {
+		OutboundMessage.Builder builder = OutboundMessage.builder("t").payload("p");
+		for (int i = 0; i < 10; i++) {
+			builder.header("h" + i, "v".repeat(4000));
+		}
+		builder.build();
 	}
 
 	private static Arguments bad(String what, ThrowingCallable builder, String named) {

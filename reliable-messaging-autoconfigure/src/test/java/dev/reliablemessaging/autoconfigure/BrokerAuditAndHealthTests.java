@@ -109,8 +109,8 @@ class BrokerAuditAndHealthTests {
 				new org.springframework.jdbc.core.JdbcTemplate(context.getBean(javax.sql.DataSource.class)).update(
 						"INSERT INTO rm_outbox (message_id, topic, payload, status, attempts, next_attempt_at, created_at) "
 								+ "VALUES ('stuck', 'nowhere', X'00', 'PENDING', 3, ?, ?)",
-						OutboxStore.timestamp(now.plus(Duration.ofHours(1))),
-						OutboxStore.timestamp(now.minus(Duration.ofMinutes(10))));
+						JdbcValues.timestamp(now.plus(Duration.ofHours(1))),
+						JdbcValues.timestamp(now.minus(Duration.ofMinutes(10))));
 				assertThat(outbox.count("PENDING")).isEqualTo(1);
 				Health down = health.health();
 				assertThat(down.getStatus()).isEqualTo(Status.DOWN);

@@ -111,7 +111,7 @@ public final class BrokerProbe implements AutoCloseable {
 	/** Outbox message ids of the received messages, with how often each arrived. */
 	public Map<String, Long> countsByMessageId() {
 		return this.received.stream()
-			.collect(Collectors.groupingBy((m) -> m.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY),
+			.collect(Collectors.groupingBy((m) -> m.getUserProperty(MessageHeaders.MESSAGE_ID),
 					ConcurrentHashMap::new, Collectors.counting()));
 	}
 

@@ -1,18 +1,15 @@
 package dev.reliablemessaging.autoconfigure;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,32 +23,21 @@ class ClaimCostTests {
 
 	private static final int SENT = 1_000_000;
 
-	private static HikariDataSource dataSource;
+	private static StoreFixture store;
 
 	private static JdbcTemplate jdbc;
 
-	private static OutboxStore store;
-
 	@BeforeAll
 	static void createTable() {
-		TestDatabase database = TestDatabase.POSTGRESQL;
-		String url = database.freshSchemaUrl();
-		dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(url);
-		dataSource.setUsername(database.user());
-		dataSource.setPassword(database.password());
-		Database dialect = Database.of(dataSource);
-		OutboxTables tables = new OutboxTables("rm_");
-		new SchemaMigrator(dataSource, dialect, tables).afterPropertiesSet();
-		store = new OutboxStore(dataSource, dialect, tables, new JsonMapper());
-		jdbc = new JdbcTemplate(dataSource);
-		fill("PENDING", PENDING, "now() - interval '1 minute'");
+		store = new StoreFixture(TestDatabase.POSTGRESQL);
+		jdbc = store.jdbc;
+		fill("PENDING", PENDING, "(now() at time zone 'UTC') - interval '1 minute'");
 	}
 
 	@AfterAll
 	static void close() {
-		if (dataSource != null) {
-			dataSource.close();
+		if (store != null) {
+			store.close();
 		}
 	}
 
@@ -62,8 +48,8 @@ class ClaimCostTests {
 				+ "AND (o.lease_until IS NULL OR o.lease_until < now()) ORDER BY o.id LIMIT 400");
 		System.out.println("Claim window plan with " + SENT + " SENT rows:\n" + window);
 		assertThat(window).contains("Index").doesNotContain("Seq Scan");
-		assertThat(store.claim("explain", null, 200, Instant.now(), Instant.now().plusSeconds(30))).hasSize(200);
-		assertThat(store.releaseAll("explain")).isEqualTo(200);
+		assertThat(store.claimDue("explain", 200)).hasSize(200);
+		assertThat(store.rows.releaseAll("explain")).isEqualTo(200);
 	}
 
 	@Test
@@ -80,10 +66,10 @@ class ClaimCostTests {
 		List<Double> times = new ArrayList<>();
 		for (int i = 0; i < 25; i++) {
 			long start = System.nanoTime();
-			List<OutboxRow> rows = store.claim("bench", null, 200, Instant.now(), Instant.now().plusSeconds(30));
+			List<OutboxRow> rows = store.claimDue("bench", 200);
 			long took = System.nanoTime() - start;
 			assertThat(rows).hasSize(200);
-			store.releaseAll("bench");
+			store.rows.releaseAll("bench");
 			if (i >= 5) {
 				times.add(took / 1e6);
 			}
@@ -95,7 +81,7 @@ class ClaimCostTests {
 	private static synchronized void ensureSentRows() {
 		Long sent = jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox WHERE status = 'SENT'", Long.class);
 		if (sent == 0) {
-			fill("SENT", SENT, "now() - interval '1 day'");
+			fill("SENT", SENT, "(now() at time zone 'UTC') - interval '1 day'");
 		}
 	}
 

@@ -18,7 +18,7 @@ class ConsumerAutoConfigurationTests {
 				.hasSingleBean(InboxStore.class)
 				.hasSingleBean(ReliableListeners.class)
 				.hasSingleBean(InboxCleanup.class)
-				.hasBean("idempotentConsumerAdvisor");
+				.hasBean("idempotentConsumerPostProcessor");
 			ConsumerSettings settings = context.getBean(ConsumerSettings.class);
 			assertThat(settings.threads()).isEqualTo(8);
 			assertThat(settings.consumeFromWhere()).isEqualTo(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
@@ -73,7 +73,7 @@ class ConsumerAutoConfigurationTests {
 
 		@Bean
 		InboxCleanup myCleanup(InboxStore inbox) {
-			return new InboxCleanup(inbox, java.time.Duration.ofDays(1), java.time.Clock.systemUTC());
+			return new InboxCleanup(inbox, java.time.Duration.ofDays(1));
 		}
 
 	}

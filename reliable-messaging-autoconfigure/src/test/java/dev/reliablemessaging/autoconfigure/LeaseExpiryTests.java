@@ -27,8 +27,9 @@ class LeaseExpiryTests {
 				OutboxTableProbe outbox = new OutboxTableProbe(crashed);
 				List<String> published = outbox.publish(topic, 10, 10);
 				Instant leaseUntil = Instant.now().plusSeconds(3);
-				List<OutboxRow> claimed = crashed.getBean(OutboxStore.class)
-					.claim("crashed-relay", null, 100, Instant.now(), leaseUntil);
+				List<OutboxRow> claimed = crashed.getBean(OutboxClaims.class)
+					.claimDue("crashed-relay", 100, Duration.ofSeconds(3))
+					.rows();
 				assertThat(claimed).hasSize(10);
 				assertThat(outbox.rows()).allSatisfy((row) -> {
 					assertThat(row.get("lease_owner")).isEqualTo("crashed-relay");

@@ -130,9 +130,19 @@ class OperationsTests {
 					.extracting("messageId", "lastError", "attempts")
 					.containsExactly(first, "broker answered FLUSH_DISK_TIMEOUT", 16);
 
-				assertThat(endpoint.replay(List.of(first), null, null)).containsEntry("replayed", 1);
+				assertThat(endpoint.replay(List.of(first), null, null, null)).containsEntry("replayed", 1);
 				await().atMost(WAIT).until(() -> warehouse.contexts.size() == 1);
 				assertThat(warehouse.contexts.get(0).messageId()).isEqualTo(first);
+
+				// a row older than the consumers' dedup window is replayed only when forced
+				String old = deadRow(context, orders, "dead-old");
+				jdbc.update("UPDATE rm_outbox SET created_at = ? WHERE message_id = ?",
+						JdbcValues.timestamp(java.time.Instant.now().minus(Duration.ofDays(8))), old);
+				org.assertj.core.api.Assertions.assertThatThrownBy(() -> endpoint.replay(List.of(old), null, null, null))
+					.hasMessageContaining("dedup window")
+					.hasMessageContaining("force=true");
+				assertThat(endpoint.replay(List.of(old), null, true, null)).containsEntry("replayed", 1);
+				await().atMost(WAIT).until(() -> warehouse.contexts.size() == 2);
 				assertThat(endpoint.remove(second, null)).containsEntry("removed", true);
 				assertThat(endpoint.remove(second, null)).containsEntry("removed", false);
 				await().atMost(WAIT).until(() -> context.getBean(OutboxAdmin.class).backlog().pending() == 0);

@@ -46,7 +46,7 @@ class OrderingTests {
 					await().atMost(Duration.ofSeconds(90)).until(() -> probe.received().size() >= KEYS * PER_KEY);
 					Map<String, List<Integer>> sequenceByKey = new LinkedHashMap<>();
 					for (MessageExt message : probe.received()) {
-						String id = message.getUserProperty(RocketMqSender.KEY_PROPERTY);
+						String id = message.getUserProperty(MessageHeaders.KEY);
 						String key = id.substring(0, id.indexOf('-'));
 						int seq = Integer.parseInt(id.substring(id.indexOf('-') + 1));
 						sequenceByKey.computeIfAbsent(key, (k) -> new ArrayList<>()).add(seq);

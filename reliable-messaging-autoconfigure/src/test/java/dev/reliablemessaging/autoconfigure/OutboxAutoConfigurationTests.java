@@ -28,7 +28,7 @@ class OutboxAutoConfigurationTests {
 				.hasSingleBean(OutboxPublisher.class)
 				.hasSingleBean(Relay.class)
 				.hasSingleBean(SchemaMigrator.class)
-				.hasBean("reliablePublishAdvisor");
+				.hasBean("reliablePublishPostProcessor");
 			assertThat(tables(context)).contains("RM_OUTBOX", "RM_INBOX", "RM_SCHEMA_HISTORY");
 			assertThat(context.getBean(Relay.class).isRunning()).isTrue();
 		});

@@ -40,7 +40,7 @@ class OutboxDeliveryTests {
 					await().atMost(Duration.ofSeconds(10))
 						.until(() -> store.countByStatus().get(OutboxStatus.PENDING) == 0);
 					MessageExt message = probe.received().get(0);
-					String messageId = message.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY);
+					String messageId = message.getUserProperty(MessageHeaders.MESSAGE_ID);
 					assertThat(messageId).hasSize(36);
 					assertThat(message.getKeys().split(" ")).containsExactly(messageId, order.id());
 					assertThat(message.getTags()).isEqualTo("placed");
@@ -65,8 +65,9 @@ class OutboxDeliveryTests {
 				assertThat(outbox.total()).isZero();
 				TestOrders.Order express = orders.placeIf("fast", true);
 				assertThat(outbox.total()).isEqualTo(1);
-				OutboxRow row = context.getBean(OutboxStore.class)
-					.claim("test", null, 10, java.time.Instant.now(), java.time.Instant.now().plusSeconds(30))
+				OutboxRow row = context.getBean(OutboxClaims.class)
+					.claimDue("test", 10, java.time.Duration.ofSeconds(30))
+					.rows()
 					.get(0);
 				assertThat(row.tag()).isEqualTo("FAST");
 				assertThat(row.key()).isEqualTo(express.id());
@@ -123,7 +124,7 @@ class OutboxDeliveryTests {
 				assertThatThrownBy(() -> context.getBean(dev.reliablemessaging.OutboxPublisher.class)
 					.publish("some-topic", "payload")).isInstanceOf(IllegalTransactionStateException.class)
 					.hasMessageContaining("'some-topic'")
-					.hasMessageContaining("needs an active transaction");
+					.hasMessageContaining("without an active transaction");
 				assertThat(store.countByStatus()).containsEntry(OutboxStatus.PENDING, 0L);
 			});
 	}

@@ -13,6 +13,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 import dev.reliablemessaging.PayloadCodec;
+import dev.reliablemessaging.UnreadableMessageException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class PayloadCodecTests {
 		@Override
 		public byte[] decode(String topic, byte[] body) {
 			if (body.length < 1 + NONCE_LENGTH + 16 || body[0] != VERSION) {
-				throw new IllegalArgumentException("not an encrypted payload");
+				throw new UnreadableMessageException("not an encrypted payload");
 			}
 			try {
 				Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -113,7 +114,7 @@ class PayloadCodecTests {
 				return cipher.doFinal(body, 1 + NONCE_LENGTH, body.length - 1 - NONCE_LENGTH);
 			}
 			catch (GeneralSecurityException ex) {
-				throw new IllegalArgumentException("the encrypted payload fails its integrity check", ex);
+				throw new UnreadableMessageException("the encrypted payload fails its integrity check", ex);
 			}
 		}
 

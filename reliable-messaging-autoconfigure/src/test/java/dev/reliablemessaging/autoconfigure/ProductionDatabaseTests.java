@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -23,9 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,8 +51,7 @@ class ProductionDatabaseTests {
 		Instance first = instance(database, url);
 		first.provision(topic);
 		Map<String, String> keyByMessageId = new HashMap<>();
-		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(first.dataSource));
-		Instant now = Instant.now();
+		TransactionTemplate transactions = first.store.transactions;
 		for (int seq = 0; seq < perKey; seq += 10) {
 			int from = seq;
 			transactions.executeWithoutResult((status) -> {
@@ -64,8 +59,8 @@ class ProductionDatabaseTests {
 					for (int k = 0; k < keys; k++) {
 						String id = UUID.randomUUID().toString();
 						keyByMessageId.put(id, "k" + k);
-						first.store.insert(new NewOutboxRow(id, topic, null, "k" + k + ":" + s, "k" + k, Map.of(),
-								("k" + k + ":" + s).getBytes(StandardCharsets.UTF_8), now, now));
+						first.store.writer.insert(new NewOutboxRow(id, topic, null, "k" + k + ":" + s, "k" + k,
+								Map.of(), ("k" + k + ":" + s).getBytes(StandardCharsets.UTF_8), Duration.ZERO));
 					}
 				}
 			});
@@ -88,16 +83,16 @@ class ProductionDatabaseTests {
 			Map<String, Integer> lastSeqByKey = new HashMap<>();
 			Set<String> seen = new HashSet<>();
 			for (MessageExt message : probe.received()) {
-				if (!seen.add(message.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY))) {
+				if (!seen.add(message.getUserProperty(MessageHeaders.MESSAGE_ID))) {
 					continue;
 				}
-				String[] keyAndSeq = message.getUserProperty(RocketMqSender.KEY_PROPERTY).split(":");
+				String[] keyAndSeq = message.getUserProperty(MessageHeaders.KEY).split(":");
 				int seq = Integer.parseInt(keyAndSeq[1]);
 				Integer last = lastSeqByKey.put(keyAndSeq[0], seq);
 				assertThat(seq).as("sequence of " + keyAndSeq[0]).isEqualTo((last == null) ? 0 : last + 1);
 			}
 			assertThat(lastSeqByKey).hasSize(keys).allSatisfy((key, last) -> assertThat(last).isEqualTo(perKey - 1));
-			assertThat(first.jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox", Long.class)).isZero();
+			assertThat(first.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox", Long.class)).isZero();
 		}
 	}
 
@@ -108,11 +103,11 @@ class ProductionDatabaseTests {
 		String topic = TestContexts.uniqueTopic("killed");
 		Instance relay = instance(database, url);
 		relay.provision(topic);
-		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(relay.dataSource));
+		TransactionTemplate transactions = relay.store.transactions;
 		List<String> midClaim = insert(relay, transactions, topic, 10);
 
 		try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), topic)) {
-			Connection doomed = relay.dataSource.getConnection();
+			Connection doomed = relay.store.dataSource.getConnection();
 			// a claim that has locked and leased the rows but not committed when its connection dies
 			doomed.setAutoCommit(false);
 			try (Statement statement = doomed.createStatement()) {
@@ -123,8 +118,8 @@ class ProductionDatabaseTests {
 			relay.relay.start();
 			relay.relay.poll();
 			assertThat(probe.received()).isEmpty();
-			kill(database, relay.dataSource, backend);
-			relay.dataSource.evictConnection(doomed);
+			kill(database, relay.store.dataSource, backend);
+			relay.store.dataSource.evictConnection(doomed);
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> probe.countsByMessageId().keySet().containsAll(midClaim));
 
@@ -133,14 +128,14 @@ class ProductionDatabaseTests {
 			List<String> leased = insert(relay, transactions, topic, 10);
 			Instant leaseUntil = Instant.now().plusSeconds(3);
 			Instance crashed = instance(database, url);
-			assertThat(crashed.store.claim("crashed", null, 100, Instant.now(), leaseUntil)).hasSize(10);
-			crashed.dataSource.close();
+			assertThat(crashed.store.claims.claimDue("crashed", 100, Duration.ofSeconds(3)).rows()).hasSize(10);
+			crashed.store.close();
 			Instance survivor = instance(database, url);
 			survivor.relay.start();
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> probe.countsByMessageId().keySet().containsAll(leased));
 			assertThat(probe.received().stream()
-				.filter((message) -> leased.contains(message.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY))))
+				.filter((message) -> leased.contains(message.getUserProperty(MessageHeaders.MESSAGE_ID))))
 				.allSatisfy((message) -> assertThat(message.getBornTimestamp())
 					.isGreaterThanOrEqualTo(leaseUntil.toEpochMilli()));
 		}
@@ -170,12 +165,12 @@ class ProductionDatabaseTests {
 
 	private List<String> insert(Instance instance, TransactionTemplate transactions, String topic, int count) {
 		List<String> ids = new ArrayList<>();
-		Instant now = Instant.now();
 		transactions.executeWithoutResult((status) -> {
 			for (int i = 0; i < count; i++) {
 				String id = UUID.randomUUID().toString();
 				ids.add(id);
-				instance.store.insert(new NewOutboxRow(id, topic, null, null, null, Map.of(), id.getBytes(), now, now));
+				instance.store.writer.insert(new NewOutboxRow(id, topic, null, null, null, Map.of(), id.getBytes(),
+						Duration.ZERO));
 			}
 		});
 		return ids;
@@ -200,16 +195,8 @@ class ProductionDatabaseTests {
 	}
 
 	private Instance instance(TestDatabase database, String url) throws Exception {
-		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(url);
-		dataSource.setUsername(database.user());
-		dataSource.setPassword(database.password());
-		dataSource.setMaximumPoolSize(4);
-		this.resources.add(dataSource);
-		Database dialect = Database.of(dataSource);
-		OutboxTables tables = new OutboxTables("rm_");
-		new SchemaMigrator(dataSource, dialect, tables).afterPropertiesSet();
-		OutboxStore store = new OutboxStore(dataSource, dialect, tables, new JsonMapper());
+		StoreFixture store = new StoreFixture(url, database.user(), database.password(), Duration.ofSeconds(10));
+		this.resources.add(store);
 		DefaultMQProducer producer = new DefaultMQProducer("relay-" + UUID.randomUUID().toString().substring(0, 8));
 		producer.setNamesrvAddr(SharedBroker.nameServer());
 		producer.setInstanceName("relay-" + UUID.randomUUID());
@@ -219,14 +206,14 @@ class ProductionDatabaseTests {
 		properties.getRelay().setPollInterval(Duration.ofMillis(100));
 		properties.getRelay().setLease(Duration.ofSeconds(30));
 		properties.getRelay().setAcceptedSendStatuses(java.util.EnumSet.of(SendStatus.SEND_OK));
-		Relay relay = new Relay(store, new RocketMqSender(producer, Clock.systemUTC()), RelaySettings.from(properties),
-				Clock.systemUTC(), MessagingMetrics.none());
+		RelaySettings settings = RelaySettings.from(properties);
+		Relay relay = new Relay(store.claims, store.rows,
+				new ClaimSender(new RocketMqSender(producer), store.rows, settings, MessagingMetrics.none()), settings);
 		this.resources.add(relay::stop);
-		return new Instance(dataSource, store, relay, producer, new JdbcTemplate(dataSource));
+		return new Instance(store, relay, producer);
 	}
 
-	private record Instance(HikariDataSource dataSource, OutboxStore store, Relay relay, DefaultMQProducer producer,
-			JdbcTemplate jdbc) {
+	private record Instance(StoreFixture store, Relay relay, DefaultMQProducer producer) {
 
 		void provision(String topic) throws Exception {
 			new TopicProvisioner(this.producer, 8, true, Set::of).ensureTopic(topic);

@@ -25,7 +25,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
-import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Together;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,8 +71,9 @@ class ReliableListenerTests {
 			assertThat(warehouse.seenBeforeWriting).containsExactly("0/1", "0/1", "0/1");
 			assertThat(warehouse.reservations()).isEqualTo(1);
 			assertThat(context.getBean(InboxStore.class).count(group(context))).isEqualTo(1);
-			assertThatThrownBy(() -> producer(context).fetchPublishMessageQueues(MixAll.getDLQTopic(group(context))))
-				.isInstanceOf(MQClientException.class);
+			try (BrokerProbe dlq = BrokerProbe.consume(SharedBroker.nameServer(), MixAll.getDLQTopic(group(context)))) {
+				await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> dlq.received().isEmpty());
+			}
 		});
 	}
 
@@ -89,7 +89,7 @@ class ReliableListenerTests {
 				await().atMost(WAIT).until(() -> probe.received().size() == 1);
 				MessageExt dead = probe.received().get(0);
 				assertThat(BrokerProbe.body(dead)).contains("sku-3");
-				assertThat(dead.getUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY)).isNotBlank();
+				assertThat(dead.getUserProperty(MessageHeaders.MESSAGE_ID)).isNotBlank();
 			}
 			assertThat(warehouse.invocations).hasValue(3);
 			assertThat(warehouse.reservations()).isZero();
@@ -112,8 +112,12 @@ class ReliableListenerTests {
 				await().atMost(WAIT).until(() -> probe.received().size() == 2);
 				assertThat(probe.received()).extracting(BrokerProbe::body)
 					.containsExactlyInAnyOrder("{not json", "{\"id\":{\"nested\":1},\"sku\":[]}");
-				// delivered once: the hand-off to the dead-letter queue is the only send-back it counts
-				assertThat(probe.received()).allSatisfy((dead) -> assertThat(dead.getReconsumeTimes()).isEqualTo(1));
+				// delivered once, and stored in the dead-letter queue with the reason
+				assertThat(probe.received()).allSatisfy((dead) -> {
+					assertThat(dead.getProperty(org.apache.rocketmq.common.message.MessageConst.PROPERTY_RECONSUME_TIME))
+						.isEqualTo("1");
+					assertThat(dead.getUserProperty(MessageHeaders.DEAD_LETTER_REASON)).isEqualTo("unreadable");
+				});
 			}
 			assertThat(container(context).count(Outcome.UNREADABLE)).isEqualTo(2);
 			assertThat(warehouse.invocations).hasValue(2);
@@ -160,16 +164,14 @@ class ReliableListenerTests {
 			InboxStore inbox = context.getBean(InboxStore.class);
 			String topic = context.getEnvironment().getProperty("test.topic");
 			assertThat(handler.handleTogether(List.of(message(topic, "a"), message(topic, "b"), message(topic, "a")),
-					MessageTracing.none())
-				.outcomes()).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.DUPLICATE);
+					MessageTracing.none())).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.DUPLICATE);
 			assertThat(warehouse.reservations()).isEqualTo(2);
 
-			// the first listener call of the next batch, the second message's (the first is a duplicate), fails:
-			// nothing of the batch is committed, and the failed call is named
+			// a listener call of the next batch fails: nothing of the batch is committed, and no message is failed,
+			// since each is handled alone next
 			warehouse.failuresLeft.set(1);
 			assertThat(handler.handleTogether(List.of(message(topic, "a"), message(topic, "c"), message(topic, "d")),
-					MessageTracing.none()))
-				.isEqualTo(new Together(null, 1));
+					MessageTracing.none())).isNull();
 			assertThat(warehouse.reservations()).isEqualTo(2);
 			assertThat(inbox.count(group(context))).isEqualTo(2);
 
@@ -177,8 +179,7 @@ class ReliableListenerTests {
 			MessageExt unreadable = message(topic, "e");
 			unreadable.setBody("{not json".getBytes(StandardCharsets.UTF_8));
 			int invocations = warehouse.invocations.get();
-			assertThat(handler.handleTogether(List.of(message(topic, "c"), unreadable), MessageTracing.none()))
-				.isEqualTo(Together.NOT_COMMITTED);
+			assertThat(handler.handleTogether(List.of(message(topic, "c"), unreadable), MessageTracing.none())).isNull();
 			assertThat(warehouse.invocations).hasValue(invocations);
 			assertThat(inbox.count(group(context))).isEqualTo(2);
 		});
@@ -200,8 +201,8 @@ class ReliableListenerTests {
 			assertThat(warehouse.reservations()).isEqualTo(30);
 			assertThat(warehouse.failuresLeft.get()).isNegative();
 			assertThat(container(context).count(Outcome.PROCESSED)).isEqualTo(30);
-			// the failed call counts once, as it would have had its message come alone
-			assertThat(container(context).count(Outcome.FAILED)).isEqualTo(1);
+			// a failure in a batch is no failure of a message: only one of a message handled alone would count
+			assertThat(container(context).count(Outcome.FAILED)).isLessThanOrEqualTo(1);
 		});
 	}
 
@@ -231,13 +232,15 @@ class ReliableListenerTests {
 			InboxStore inbox = context.getBean(InboxStore.class);
 			TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 			transactions.executeWithoutResult((status) -> {
-				inbox.markProcessed("g", "old", "t", Instant.now().minus(Duration.ofHours(2)));
-				inbox.markProcessed("g", "new", "t", Instant.now());
+				inbox.markProcessed("g", "old", "t");
+				inbox.markProcessed("g", "new", "t");
 			});
+			new org.springframework.jdbc.core.JdbcTemplate(context.getBean(javax.sql.DataSource.class)).update(
+					"UPDATE rm_inbox SET processed_at = ? WHERE message_id = 'old'",
+					JdbcValues.timestamp(Instant.now().minus(Duration.ofHours(2))));
 			assertThat(context.getBean(InboxCleanup.class).removeExpired()).isEqualTo(1);
 			assertThat(inbox.count("g")).isEqualTo(1);
-			transactions.executeWithoutResult((status) -> assertThat(inbox.markProcessed("g", "new", "t", Instant.now()))
-				.isFalse());
+			transactions.executeWithoutResult((status) -> assertThat(inbox.markProcessed("g", "new", "t")).isFalse());
 		});
 	}
 
@@ -265,7 +268,7 @@ class ReliableListenerTests {
 		MessageExt message = new MessageExt();
 		message.setTopic(topic);
 		message.setBody(("{\"id\":\"" + orderId + "\",\"sku\":\"s\"}").getBytes(StandardCharsets.UTF_8));
-		message.putUserProperty(RocketMqSender.MESSAGE_ID_PROPERTY, "message-" + orderId);
+		message.putUserProperty(MessageHeaders.MESSAGE_ID, "message-" + orderId);
 		return message;
 	}
 
@@ -273,7 +276,8 @@ class ReliableListenerTests {
 	private static void resend(ApplicationContext context, String messageId, TestOrders.Order order) throws Exception {
 		String topic = context.getEnvironment().getProperty("test.topic");
 		byte[] body = ("{\"id\":\"" + order.id() + "\",\"sku\":\"" + order.sku() + "\"}").getBytes(StandardCharsets.UTF_8);
-		OutboxRow row = new OutboxRow(1, messageId, topic, "placed", order.id(), null, Map.of(), body, 1, Instant.now());
+		OutboxRow row = new OutboxRow(1, messageId, topic, "placed", order.id(), null, Map.of(), body, 1, 0,
+				Instant.now());
 		assertThat(producer(context).send(RocketMqSender.toMessage(row)).getSendStatus().name()).isEqualTo("SEND_OK");
 	}
 

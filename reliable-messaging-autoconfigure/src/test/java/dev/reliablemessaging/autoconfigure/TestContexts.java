@@ -32,8 +32,8 @@ final class TestContexts {
 					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
 					TransactionAutoConfiguration.class,
 					JacksonAutoConfiguration.class, RocketMqAutoConfiguration.class, OutboxAutoConfiguration.class,
-					ConsumerAutoConfiguration.class,
-					OperationsAutoConfiguration.class))
+					ConsumerAutoConfiguration.class, OperationsAutoConfiguration.class,
+					StarterUsageAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + h2Url(), "spring.application.name=test-service");
 	}
 

@@ -58,6 +58,51 @@ enum TestDatabase {
 		}
 	}
 
+	/**
+	 * Creates an empty PostgreSQL database of its own and returns its URL, for a test that takes it away: a database
+	 * can refuse connections as a whole, a schema cannot.
+	 */
+	String freshDatabaseUrl() {
+		if (this != POSTGRESQL) {
+			throw new IllegalStateException("Only PostgreSQL databases are taken away in tests");
+		}
+		requireAvailable();
+		String name = "rm_db_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE DATABASE " + name);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not create a test database on " + this, ex);
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+					Statement statement = connection.createStatement()) {
+				statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+			}
+			catch (SQLException ex) {
+				System.err.println("Could not drop test database " + name + ": " + ex.getMessage());
+			}
+		}, "drop-" + name));
+		return this.url.substring(0, this.url.lastIndexOf('/') + 1) + name;
+	}
+
+	/** Makes a PostgreSQL database refuse connections and ends the open ones, or lets it accept them again. */
+	void setReachable(String databaseUrl, boolean reachable) {
+		String name = databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
+				Statement statement = connection.createStatement()) {
+			statement.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS " + reachable);
+			if (!reachable) {
+				statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+						+ "' AND pid <> pg_backend_pid()");
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not change the connections of test database " + name, ex);
+		}
+	}
+
 	/** Test schemas are dropped when the test JVM ends, so runs do not pile up data on the servers. */
 	private void dropAtExit(String schema) {
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -133,7 +133,7 @@ final class Alternatives {
 			createOrders(context);
 			Sending sending = Sending.of(library, context);
 			try (BrokerProbe probe = BrokerProbe.consume(nameServer, topic, (message) -> {
-				String key = message.getUserProperty(RocketMqSender.KEY_PROPERTY);
+				String key = message.getUserProperty(MessageHeaders.KEY);
 				receipts.arrived((key != null) ? key : message.getKeys());
 			})) {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));

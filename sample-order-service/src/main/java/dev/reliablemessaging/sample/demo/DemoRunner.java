@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +31,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code --demo.orders=N}: places N orders through the HTTP API once the service is up, waits until every one is
- * confirmed or rejected, prints a summary, and exits unless {@code --demo.exit=false}.
+ * confirmed or rejected, printing its progress every second, prints a summary with the handler failures and
+ * redeliveries there were, and exits unless {@code --demo.exit=false}.
  */
 @Component
 @ConditionalOnProperty("demo.orders")
@@ -63,11 +65,21 @@ class DemoRunner implements ApplicationRunner {
 		URI endpoint = URI.create("http://localhost:" + this.environment.getProperty("local.server.port") + "/orders");
 		Instant start = Instant.now();
 		Timestamp since = Timestamp.from(start.minusMillis(1));
-		double duplicatesBefore = duplicatesAbsorbed();
+		double duplicatesBefore = consumed("duplicate");
+		double failuresBefore = consumed("failed");
+		double redeliveriesBefore = counted("reliable.messaging.redelivered");
 		AtomicInteger accepted = new AtomicInteger();
 		AtomicInteger refused = new AtomicInteger();
 		HttpClient client = HttpClient.newHttpClient();
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+		ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
+		progress.scheduleAtFixedRate(() -> {
+			Map<OrderStatus, Long> now = countsSince(since);
+			System.out.printf("  %5.1f s  placed %d/%d, settled %d, handler failures %.0f, redeliveries %.0f%n",
+					Duration.between(start, Instant.now()).toMillis() / 1000.0, accepted.get() + refused.get(), orders,
+					now.get(OrderStatus.CONFIRMED) + now.get(OrderStatus.REJECTED), consumed("failed") - failuresBefore,
+					counted("reliable.messaging.redelivered") - redeliveriesBefore);
+		}, 1, 1, TimeUnit.SECONDS);
 		for (int i = 0; i < orders; i++) {
 			pool.execute(() -> {
 				try {
@@ -92,6 +104,7 @@ class DemoRunner implements ApplicationRunner {
 			counts = countsSince(since);
 		}
 		Duration took = Duration.between(start, Instant.now());
+		progress.shutdownNow();
 		System.out.printf("""
 
 				Demo summary
@@ -99,13 +112,16 @@ class DemoRunner implements ApplicationRunner {
 				  confirmed:            %d
 				  rejected:             %d
 				  still pending:        %d
+				  handler failures:     %.0f
+				  redeliveries:         %.0f
 				  duplicates absorbed:  %.0f
 				  time to place:        %.1f s
 				  time until settled:   %.1f s (%.0f orders/s end to end)
 				%n""", accepted.get(), refused.get(), counts.get(OrderStatus.CONFIRMED),
-				counts.get(OrderStatus.REJECTED), counts.get(OrderStatus.PENDING),
-				duplicatesAbsorbed() - duplicatesBefore, Duration.between(start, placed).toMillis() / 1000.0,
-				took.toMillis() / 1000.0, accepted.get() * 1000.0 / Math.max(1, took.toMillis()));
+				counts.get(OrderStatus.REJECTED), counts.get(OrderStatus.PENDING), consumed("failed") - failuresBefore,
+				counted("reliable.messaging.redelivered") - redeliveriesBefore, consumed("duplicate") - duplicatesBefore,
+				Duration.between(start, placed).toMillis() / 1000.0, took.toMillis() / 1000.0,
+				accepted.get() * 1000.0 / Math.max(1, took.toMillis()));
 		if (this.environment.getProperty("demo.exit", Boolean.class, true)) {
 			boolean settled = counts.get(OrderStatus.PENDING) == 0 && refused.get() == 0;
 			System.exit(SpringApplication.exit(this.context, () -> settled ? 0 : 1));
@@ -124,14 +140,23 @@ class DemoRunner implements ApplicationRunner {
 		return counts;
 	}
 
-	private double duplicatesAbsorbed() {
+	/** Messages the listeners received with this outcome, over all of them. */
+	private double consumed(String outcome) {
 		MeterRegistry registry = this.meters.getIfAvailable();
 		if (registry == null) {
 			return 0;
 		}
-		return registry.find("reliable.messaging.consumed").tag("outcome", "duplicate").counters().stream()
+		return registry.find("reliable.messaging.consumed").tag("outcome", outcome).counters().stream()
 			.mapToDouble(Counter::count)
 			.sum();
+	}
+
+	private double counted(String meter) {
+		MeterRegistry registry = this.meters.getIfAvailable();
+		if (registry == null) {
+			return 0;
+		}
+		return registry.find(meter).counters().stream().mapToDouble(Counter::count).sum();
 	}
 
 	private static String randomOrder() {
