@@ -5,13 +5,13 @@ import java.util.function.IntConsumer;
 
 /**
  * How many messages a concurrent listener handles in one transaction, adapted to the workload: halved whenever such
- * a transaction fails (handlers that update the same rows in different orders deadlock together, though each is
- * safe alone), and doubled again, up to the configured size, after a quiet spell. Independent handlers keep the full
- * batch and its fewer commits; contended ones end up handling messages alone.
+ * a transaction loses a lock conflict (handlers that update the same rows deadlock together, though each is safe
+ * alone), and doubled again, up to the configured size, after a quiet spell. Independent handlers keep the full
+ * batch and its fewer commits; contended ones end up handling messages alone, with a probe now and then.
  */
 final class AdaptiveBatchSize {
 
-	private static final Duration QUIET_SPELL = Duration.ofSeconds(10);
+	private static final Duration QUIET_SPELL = Duration.ofSeconds(30);
 
 	private final int configured;
 
@@ -34,7 +34,7 @@ final class AdaptiveBatchSize {
 		return this.current;
 	}
 
-	/** Messages handled together did not commit. */
+	/** Messages handled together lost a lock conflict. */
 	synchronized void failed() {
 		set(Math.max(1, this.current / 2));
 	}

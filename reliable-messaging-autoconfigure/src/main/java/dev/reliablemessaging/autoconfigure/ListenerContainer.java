@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
+import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Together;
 
 /**
  * The RocketMQ push consumer of one {@code @ReliableListener} method. A message is acknowledged only when its
@@ -124,18 +125,10 @@ final class ListenerContainer {
 
 	private ConsumeConcurrentlyStatus consumeConcurrently(List<MessageExt> messages,
 			ConsumeConcurrentlyContext context) {
-		List<Outcome> results = (messages.size() > 1) ? this.handler.handleTogether(messages, this.tracing) : null;
-		if (messages.size() > 1 && results == null) {
-			this.batchSize.failed();
-		}
-		else {
-			this.batchSize.handled();
-		}
-		if (results == null) {
-			results = new ArrayList<>(messages.size());
-			for (MessageExt message : messages) {
-				results.add(handleAlone(message));
-			}
+		List<Outcome> results = new ArrayList<>(messages.size());
+		int size = this.batchSize.current();
+		for (int from = 0; from < messages.size(); from += size) {
+			results.addAll(handle(messages.subList(from, Math.min(messages.size(), from + size))));
 		}
 		boolean allDone = true;
 		for (int i = 0; i < messages.size(); i++) {
@@ -148,6 +141,31 @@ final class ListenerContainer {
 		// only when a hand-back could not be stored before the container stopped: then RocketMQ redelivers them all,
 		// and the inbox absorbs those that were done
 		return allDone ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
+	}
+
+	/**
+	 * Handles messages delivered together in one transaction, or each alone when that transaction fails; a lock
+	 * conflict between batches halves the batch size at once, also for the batches that wait to be handled.
+	 */
+	private List<Outcome> handle(List<MessageExt> batch) {
+		if (batch.size() > 1) {
+			Together together = this.handler.handleTogether(batch, this.tracing);
+			if (together.outcomes() != null) {
+				this.batchSize.handled();
+				return together.outcomes();
+			}
+			if (together.lockConflict()) {
+				this.batchSize.failed();
+			}
+		}
+		else {
+			this.batchSize.handled();
+		}
+		List<Outcome> outcomes = new ArrayList<>(batch.size());
+		for (MessageExt message : batch) {
+			outcomes.add(handleAlone(message));
+		}
+		return outcomes;
 	}
 
 	/** Whether the message is done with: processed, a duplicate, or its copy stored for later. */

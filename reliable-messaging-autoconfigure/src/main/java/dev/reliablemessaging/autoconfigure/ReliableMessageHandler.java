@@ -112,22 +112,22 @@ final class ReliableMessageHandler {
 	/**
 	 * Handles messages delivered together in one transaction: an inbox row and a listener call each, one commit for
 	 * all. Each listener call runs in its message's consumer span.
-	 * @return the outcome of each message when the transaction committed, or {@code null} when it did not (a body
-	 * that cannot be bound now, a failed listener call, a deadlock between batches, a failed commit): then none of
-	 * them is done, and each must be handled alone
+	 * @return the outcome of each message when the transaction committed; when it did not (a body that cannot be
+	 * bound now, a failed listener call, a deadlock between batches, a failed commit) none of them is done, and each
+	 * must be handled alone
 	 */
-	@Nullable List<Outcome> handleTogether(List<MessageExt> messages, MessageTracing tracing) {
+	Together handleTogether(List<MessageExt> messages, MessageTracing tracing) {
 		List<Object> payloads = new ArrayList<>(messages.size());
 		for (MessageExt message : messages) {
 			try {
 				payloads.add(bind(message));
 			}
 			catch (RuntimeException ex) {
-				return null;
+				return new Together(null, false);
 			}
 		}
 		try {
-			return this.transaction.execute((status) -> {
+			return new Together(this.transaction.execute((status) -> {
 				ListenerBatchScope.enter();
 				try {
 					List<Outcome> outcomes = new ArrayList<>(messages.size());
@@ -144,13 +144,13 @@ final class ReliableMessageHandler {
 				finally {
 					ListenerBatchScope.leave();
 				}
-			});
+			}), false);
 		}
 		catch (RuntimeException | Error ex) {
 			// not a failure of any message: each is handled alone next, and only a failure alone counts
 			logger.debug("{} messages of topic {} handled together by {} did not commit; handling each alone",
 					messages.size(), messages.get(0).getTopic(), this.listener.description(), ex);
-			return null;
+			return new Together(null, lockConflict(ex));
 		}
 	}
 
@@ -243,6 +243,14 @@ final class ReliableMessageHandler {
 		/** The body can never be bound to the listener's parameter type. */
 		UNREADABLE
 
+	}
+
+	/**
+	 * What became of messages handled together.
+	 * @param outcomes each message's outcome when their transaction committed, else {@code null}
+	 * @param lockConflict whether the transaction lost a lock conflict (with another batch, typically)
+	 */
+	record Together(@Nullable List<Outcome> outcomes, boolean lockConflict) {
 	}
 
 	/** Carries a checked exception of the listener through the transaction callback. */

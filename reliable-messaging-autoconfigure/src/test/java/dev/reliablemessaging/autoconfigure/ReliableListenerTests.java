@@ -25,6 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Outcome;
+import dev.reliablemessaging.autoconfigure.ReliableMessageHandler.Together;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -164,14 +165,15 @@ class ReliableListenerTests {
 			InboxStore inbox = context.getBean(InboxStore.class);
 			String topic = context.getEnvironment().getProperty("test.topic");
 			assertThat(handler.handleTogether(List.of(message(topic, "a"), message(topic, "b"), message(topic, "a")),
-					MessageTracing.none())).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.DUPLICATE);
+					MessageTracing.none()).outcomes())
+				.containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.DUPLICATE);
 			assertThat(warehouse.reservations()).isEqualTo(2);
 
 			// a listener call of the next batch fails: nothing of the batch is committed, and no message is failed,
 			// since each is handled alone next
 			warehouse.failuresLeft.set(1);
 			assertThat(handler.handleTogether(List.of(message(topic, "a"), message(topic, "c"), message(topic, "d")),
-					MessageTracing.none())).isNull();
+					MessageTracing.none())).isEqualTo(new Together(null, false));
 			assertThat(warehouse.reservations()).isEqualTo(2);
 			assertThat(inbox.count(group(context))).isEqualTo(2);
 
@@ -179,7 +181,8 @@ class ReliableListenerTests {
 			MessageExt unreadable = message(topic, "e");
 			unreadable.setBody("{not json".getBytes(StandardCharsets.UTF_8));
 			int invocations = warehouse.invocations.get();
-			assertThat(handler.handleTogether(List.of(message(topic, "c"), unreadable), MessageTracing.none())).isNull();
+			assertThat(handler.handleTogether(List.of(message(topic, "c"), unreadable), MessageTracing.none()).outcomes())
+				.isNull();
 			assertThat(warehouse.invocations).hasValue(invocations);
 			assertThat(inbox.count(group(context))).isEqualTo(2);
 		});
