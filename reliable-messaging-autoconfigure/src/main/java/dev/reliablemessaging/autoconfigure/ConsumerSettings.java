@@ -10,13 +10,11 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
  * Settings shared by the starter's consumers, checked once.
  */
 record ConsumerSettings(int threads, int batchSize, ConsumeFromWhere consumeFromWhere, Duration shutdownWait,
-		Duration dedupWindow, Duration routeRefreshInterval, Duration sendTimeout,
+		Duration dedupWindow, Duration sendTimeout,
 		Set<SendStatus> acceptedSendStatuses) {
 
 	static ConsumerSettings from(ReliableMessagingProperties properties) {
 		ReliableMessagingProperties.Consumer consumer = properties.getConsumer();
-		Duration routeRefresh = properties.getRocketmq().getRouteRefreshInterval();
-		PropertyChecks.positive("reliable-messaging.rocketmq.route-refresh-interval", routeRefresh);
 		String prefix = "reliable-messaging.consumer.";
 		PropertyChecks.between(prefix + "threads", consumer.getThreads(), 1, 256);
 		PropertyChecks.between(prefix + "batch-size", consumer.getBatchSize(), 1, 256);
@@ -26,7 +24,7 @@ record ConsumerSettings(int threads, int batchSize, ConsumeFromWhere consumeFrom
 				? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET : ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET;
 		// redeliveries and dead letters are stored as the relay stores messages: only these statuses count
 		return new ConsumerSettings(consumer.getThreads(), consumer.getBatchSize(), from, consumer.getShutdownWait(),
-				consumer.getDedupWindow(), routeRefresh, properties.getRocketmq().getSendTimeout(),
+				consumer.getDedupWindow(), properties.getRocketmq().getSendTimeout(),
 				Set.copyOf(properties.getRelay().getAcceptedSendStatuses()));
 	}
 

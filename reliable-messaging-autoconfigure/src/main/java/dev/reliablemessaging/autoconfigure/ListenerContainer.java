@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.reliablemessaging.DedupKey;
@@ -79,7 +78,6 @@ final class ListenerContainer {
 			this.outcomes.put(outcome, new AtomicLong());
 		}
 		this.consumer = endpoint.newPushConsumer(this.listener.consumerGroup());
-		this.consumer.setInstanceName("rm-" + this.listener.consumerGroup() + "-" + UUID.randomUUID());
 		this.consumer.setConsumeFromWhere(settings.consumeFromWhere());
 		this.consumer.setAllocateMessageQueueStrategy(new DistinctClientsAllocation());
 		// redeliveries and dead letters are this container's, with checked sends; RocketMQ never sends one back
@@ -92,7 +90,6 @@ final class ListenerContainer {
 				this.consumer::setConsumeMessageBatchMaxSize);
 		this.consumer.setConsumeMessageBatchMaxSize(this.batchSize.current());
 		this.consumer.setAwaitTerminationMillisWhenShutdown(settings.shutdownWait().toMillis());
-		this.consumer.setPollNameServerInterval((int) settings.routeRefreshInterval().toMillis());
 		if (this.listener.orderly()) {
 			this.consumer.registerMessageListener((MessageListenerOrderly) this::consumeOrderly);
 		}

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.reliablemessaging.ReliableListener;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -76,10 +75,8 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 			return;
 		}
 		this.handBackProducer = this.endpoint.newProducer(HAND_BACK_GROUP);
-		this.handBackProducer.setInstanceName("rm-hand-back-" + UUID.randomUUID());
 		this.handBackProducer.setSendMsgTimeout((int) this.settings.sendTimeout().toMillis());
 		this.handBackProducer.setRetryTimesWhenSendFailed(0);
-		this.handBackProducer.setPollNameServerInterval((int) this.settings.routeRefreshInterval().toMillis());
 		MessageHandBack handBack = new MessageHandBack(this.handBackProducer, this.settings.acceptedSendStatuses());
 		for (ListenerMethod listener : listeners) {
 			this.containers.add(new ListenerContainer(handler(listener), handBack, this.endpoint, this.settings,
@@ -148,7 +145,7 @@ final class ReliableListeners implements SmartInitializingSingleton, SmartLifecy
 	public synchronized void stop() {
 		this.containers.forEach(ListenerContainer::stop);
 		if (this.handBackProducer != null) {
-			this.handBackProducer.shutdown();
+			this.endpoint.shutDown(this.handBackProducer);
 		}
 		this.running = false;
 	}

@@ -1,6 +1,6 @@
 package dev.reliablemessaging.autoconfigure;
 
-import java.util.UUID;
+import java.time.Duration;
 
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,9 +43,11 @@ public final class RocketMqAutoConfiguration {
 					"Set both reliable-messaging.rocketmq.access-key and secret-key, or neither.");
 		}
 		boolean tls = rocketmq.getTls().isEnabled();
+		PropertyChecks.positive("reliable-messaging.rocketmq.route-refresh-interval", rocketmq.getRouteRefreshInterval());
+		Duration routeRefresh = rocketmq.getRouteRefreshInterval();
 		EmbeddedRocketMq broker = embeddedBroker.getIfAvailable();
 		if (broker != null) {
-			return new RocketMqEndpoint(broker.nameServerAddress(), true, accessKey, secretKey, tls);
+			return new RocketMqEndpoint(broker.nameServerAddress(), true, accessKey, secretKey, tls, routeRefresh);
 		}
 		String nameServer = rocketmq.getNameServer();
 		if (!StringUtils.hasText(nameServer)) {
@@ -53,10 +55,12 @@ public final class RocketMqAutoConfiguration {
 					"Set the RocketMQ name server address, or put org.apache.rocketmq:rocketmq-broker and "
 							+ "rocketmq-namesrv on the classpath to run an embedded broker.");
 		}
-		return new RocketMqEndpoint(NameServerCheck.requireReachable(nameServer), false, accessKey, secretKey, tls);
+		return new RocketMqEndpoint(NameServerCheck.requireReachable(nameServer), false, accessKey, secretKey, tls,
+				routeRefresh);
 	}
 
-	@Bean(name = PRODUCER_BEAN, destroyMethod = "shutdown")
+	/** Shut down by the endpoint, after everything that uses it. */
+	@Bean(name = PRODUCER_BEAN, destroyMethod = "")
 	@ConditionalOnMissingBean(name = PRODUCER_BEAN)
 	DefaultMQProducer reliableMessagingProducer(RocketMqEndpoint endpoint, ReliableMessagingProperties properties,
 			Environment environment) throws Exception {
@@ -73,11 +77,8 @@ public final class RocketMqAutoConfiguration {
 		PropertyChecks.between("reliable-messaging.rocketmq.max-message-size", rocketmq.getMaxMessageSize().toBytes(),
 				1, 128L * 1024 * 1024);
 		DefaultMQProducer producer = endpoint.newProducer(group);
-		producer.setInstanceName("rm-producer-" + UUID.randomUUID());
 		producer.setSendMsgTimeout((int) rocketmq.getSendTimeout().toMillis());
 		producer.setMaxMessageSize((int) rocketmq.getMaxMessageSize().toBytes());
-		PropertyChecks.positive("reliable-messaging.rocketmq.route-refresh-interval", rocketmq.getRouteRefreshInterval());
-		producer.setPollNameServerInterval((int) rocketmq.getRouteRefreshInterval().toMillis());
 		producer.start();
 		return producer;
 	}

@@ -1,5 +1,10 @@
 package dev.reliablemessaging.autoconfigure;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import org.apache.rocketmq.acl.common.AclClientRPCHook;
 import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.client.ClientConfig;
@@ -7,14 +12,24 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.remoting.RPCHook;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Where and how the starter's RocketMQ clients connect: the name server (the embedded broker's or the configured
- * one), the credentials that sign every request when the broker authenticates clients, and TLS. Every producer and
- * consumer the starter creates comes from here. The secret key never leaves this class: not in
- * {@link #toString()}, not in a message.
+ * one), the credentials that sign every request when the broker authenticates clients, TLS and the route refresh.
+ * Every producer and consumer the starter creates comes from here and shares one RocketMQ client instance (one set
+ * of connections, heartbeats and route updates, as RocketMQ gives all clients of a JVM by default): its name is this
+ * endpoint's own, so the starter in another application context of the same JVM never shares it. The secret key
+ * never leaves this class: not in {@link #toString()}, not in a message.
  */
-final class RocketMqEndpoint {
+final class RocketMqEndpoint implements DisposableBean {
+
+	/**
+	 * How long shutting a producer down may hold the caller. RocketMQ's client unregisters from the brokers within
+	 * milliseconds, then waits up to three seconds for its connection-event thread to notice the shutdown; that wait
+	 * holds nothing of the application's, so it finishes in the background.
+	 */
+	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(1);
 
 	private final String nameServer;
 
@@ -26,14 +41,21 @@ final class RocketMqEndpoint {
 
 	private final boolean tls;
 
+	private final Duration routeRefreshInterval;
+
+	private final String instanceName = "reliable-messaging-" + UUID.randomUUID();
+
+	private final List<DefaultMQProducer> producers = new CopyOnWriteArrayList<>();
+
 	RocketMqEndpoint(String nameServer, boolean embedded, @Nullable String accessKey, @Nullable String secretKey,
-			boolean tls) {
+			boolean tls, Duration routeRefreshInterval) {
 		this.nameServer = nameServer;
 		this.embedded = embedded;
 		this.accessKey = accessKey;
 		this.signer = (accessKey != null && secretKey != null)
 				? new AclClientRPCHook(new SessionCredentials(accessKey, secretKey)) : null;
 		this.tls = tls;
+		this.routeRefreshInterval = routeRefreshInterval;
 	}
 
 	String nameServer() {
@@ -53,7 +75,30 @@ final class RocketMqEndpoint {
 		DefaultMQProducer producer = (this.signer != null) ? new DefaultMQProducer(group, this.signer)
 				: new DefaultMQProducer(group);
 		configure(producer);
+		this.producers.add(producer);
 		return producer;
+	}
+
+	/** Shuts down a producer of this endpoint's, once; see {@link #SHUTDOWN_WAIT}. */
+	void shutDown(DefaultMQProducer producer) {
+		if (!this.producers.remove(producer)) {
+			return;
+		}
+		Thread thread = new Thread(producer::shutdown, "reliable-messaging-shutdown-" + producer.getProducerGroup());
+		thread.setDaemon(true);
+		thread.start();
+		try {
+			thread.join(SHUTDOWN_WAIT.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Shuts down the producers still running when the application context closes. */
+	@Override
+	public void destroy() {
+		this.producers.forEach(this::shutDown);
 	}
 
 	DefaultMQPushConsumer newPushConsumer(String group) {
@@ -63,9 +108,12 @@ final class RocketMqEndpoint {
 		return consumer;
 	}
 
+	/** The settings RocketMQ keeps per client instance; all the starter's clients set them alike. */
 	private void configure(ClientConfig client) {
 		client.setNamesrvAddr(this.nameServer);
 		client.setUseTLS(this.tls);
+		client.setInstanceName(this.instanceName);
+		client.setPollNameServerInterval((int) this.routeRefreshInterval.toMillis());
 	}
 
 	@Override
