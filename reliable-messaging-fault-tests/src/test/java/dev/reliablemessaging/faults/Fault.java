@@ -10,11 +10,15 @@ enum Fault {
 	BROKER_KILLED("kill -9 of the broker while the relay sends; restarted on the same store", Duration.ZERO, false,
 			(rig) -> rig.rocketMq().killBroker(), (rig) -> rig.rocketMq().startBroker()),
 
+	BROKER_DOWN_LONG("broker down longer than the backoff schedule (20 s; three refusals would make a row DEAD)",
+			Duration.ZERO, false, Duration.ofSeconds(20), (rig) -> rig.rocketMq().killBroker(),
+			(rig) -> rig.rocketMq().startBroker()),
+
 	SERVICE_KILLED("kill -9 of the service while rows are leased and in flight; restarted", Duration.ZERO, false,
 			(rig) -> rig.service().kill(), (rig) -> rig.service().start()),
 
-	SERVICE_KILLED_IN_HANDLER("kill -9 of the service while handlers are inside their transactions (300 ms each)",
-			Duration.ofMillis(300), false, (rig) -> rig.service().kill(), (rig) -> rig.service().start()),
+	SERVICE_KILLED_IN_HANDLER("kill -9 of the service while handlers are inside their transactions (150 ms each)",
+			Duration.ofMillis(150), false, (rig) -> rig.service().kill(), (rig) -> rig.service().start()),
 
 	SLAVE_KILLED("SYNC_MASTER with a slave; kill -9 of the slave, restarted", Duration.ZERO, true,
 			(rig) -> rig.rocketMq().killSlave(), (rig) -> rig.rocketMq().startSlave()),
@@ -23,7 +27,13 @@ enum Fault {
 			Duration.ZERO, false, (rig) -> rig.rocketMq().network().cut(), (rig) -> rig.rocketMq().network().restore()),
 
 	DATABASE_AWAY("PostgreSQL refuses connections and ends the open ones; allowed again", Duration.ZERO, false,
-			(rig) -> rig.database().goAway(), (rig) -> rig.database().comeBack());
+			(rig) -> rig.database().goAway(), (rig) -> rig.database().comeBack()),
+
+	DATABASE_CUT_UNDER_ORDERLY_LISTENER("database cut for 40 s under an orderly listener", Duration.ZERO, false,
+			Duration.ofSeconds(40), (rig) -> rig.database().goAway(), (rig) -> rig.database().comeBack());
+
+	/** How long most faults last before they are mended. */
+	private static final Duration SHORT = Duration.ofSeconds(5);
 
 	private final String description;
 
@@ -31,16 +41,29 @@ enum Fault {
 
 	private final boolean replicated;
 
+	private final Duration duration;
+
 	private final Action inject;
 
 	private final Action recover;
 
 	Fault(String description, Duration handlerTime, boolean replicated, Action inject, Action recover) {
+		this(description, handlerTime, replicated, null, inject, recover);
+	}
+
+	Fault(String description, Duration handlerTime, boolean replicated, Duration duration, Action inject,
+			Action recover) {
 		this.description = description;
 		this.handlerTime = handlerTime;
 		this.replicated = replicated;
+		this.duration = duration;
 		this.inject = inject;
 		this.recover = recover;
+	}
+
+	/** How long the fault lasts before it is mended. */
+	Duration duration() {
+		return (this.duration != null) ? this.duration : SHORT;
 	}
 
 	String description() {

@@ -11,7 +11,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The PostgreSQL database of one scenario, created empty and dropped afterwards, and the suite's view of it: what
@@ -110,6 +114,74 @@ final class FaultDatabase implements AutoCloseable {
 		return count("SELECT COUNT(*) FROM rm_outbox WHERE status <> 'SENT'");
 	}
 
+	long deadRows() throws SQLException {
+		return count("SELECT COUNT(*) FROM rm_outbox WHERE status = 'DEAD'");
+	}
+
+	/**
+	 * How the orderly listener applied the status changes of these orders (placed, seq 0, then decided, seq 1):
+	 * orders whose changes were applied in another order, decided orders with a change missing, changes applied
+	 * twice.
+	 */
+	History history(Collection<String> orderIds) throws SQLException {
+		Map<String, List<Integer>> applied = new HashMap<>();
+		try (Connection connection = connect(this.name);
+				PreparedStatement query = connection.prepareStatement(
+						"SELECT order_id, seq FROM order_history WHERE order_id = ANY (?) ORDER BY id")) {
+			query.setArray(1, connection.createArrayOf("varchar", orderIds.toArray()));
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					applied.computeIfAbsent(rs.getString(1), (id) -> new ArrayList<>()).add(rs.getInt(2));
+				}
+			}
+		}
+		Set<String> decided = decidedOrders(orderIds);
+		long outOfOrder = 0;
+		long incomplete = 0;
+		long twice = 0;
+		for (String orderId : orderIds) {
+			List<Integer> seqs = applied.getOrDefault(orderId, List.of());
+			List<Integer> distinct = seqs.stream().distinct().toList();
+			twice += seqs.size() - distinct.size();
+			if (!distinct.equals(distinct.stream().sorted().toList())) {
+				outOfOrder++;
+			}
+			if (decided.contains(orderId) && !(distinct.contains(0) && distinct.contains(1))) {
+				incomplete++;
+			}
+		}
+		return new History(outOfOrder, incomplete, twice);
+	}
+
+	/** The longest time between two consecutive decisions on these orders, in seconds. */
+	double longestGap(Collection<String> orderIds) throws SQLException {
+		try (Connection connection = connect(this.name);
+				PreparedStatement query = connection.prepareStatement("SELECT COALESCE(MAX(gap), 0) FROM ("
+						+ "SELECT EXTRACT(EPOCH FROM decided_at - LAG(decided_at) OVER (ORDER BY decided_at)) AS gap "
+						+ "FROM stock_decisions WHERE order_id = ANY (?)) g")) {
+			query.setArray(1, connection.createArrayOf("varchar", orderIds.toArray()));
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				return rs.getDouble(1);
+			}
+		}
+	}
+
+	private Set<String> decidedOrders(Collection<String> orderIds) throws SQLException {
+		Set<String> decided = new HashSet<>();
+		try (Connection connection = connect(this.name);
+				PreparedStatement query = connection.prepareStatement(
+						"SELECT DISTINCT order_id FROM stock_decisions WHERE order_id = ANY (?)")) {
+			query.setArray(1, connection.createArrayOf("varchar", orderIds.toArray()));
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					decided.add(rs.getString(1));
+				}
+			}
+		}
+		return decided;
+	}
+
 	private long count(String sql) throws SQLException {
 		try (Connection connection = connect(this.name); Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery(sql)) {
@@ -154,6 +226,10 @@ final class FaultDatabase implements AutoCloseable {
 
 	/** How many of a set of orders have a decision, how many more than one, and the time of the last one. */
 	record Decisions(long decided, long decidedTwice, Instant lastDecidedAt) {
+	}
+
+	/** How the orderly listener applied a set of orders' status changes. */
+	record History(long outOfOrder, long incomplete, long twice) {
 	}
 
 }

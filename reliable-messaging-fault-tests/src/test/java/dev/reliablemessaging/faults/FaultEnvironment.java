@@ -29,7 +29,7 @@ final class FaultEnvironment implements AutoCloseable {
 	private static final Duration QUIET = Duration.ofSeconds(Long.getLong("rm.faults.quiet-seconds", 60));
 
 	/** The same for the naive variant, whose losses are certain (never sent); shorter, to keep the suite short. */
-	private static final Duration NAIVE_QUIET = Duration.ofSeconds(35);
+	private static final Duration NAIVE_QUIET = Duration.ofSeconds(15);
 
 	final FaultDatabase database;
 
@@ -67,38 +67,75 @@ final class FaultEnvironment implements AutoCloseable {
 		return new Fault.Rig(this.rocketMq, this.service, this.database);
 	}
 
-	/** Waits until every accepted order has a decision, or the decisions stand still for {@code quiet}. */
-	void settle(Set<String> accepted, Duration quiet) throws Exception {
+	/**
+	 * Waits until, for each variant, every accepted order has a decision and its status history is complete, or
+	 * neither has moved for that variant's quiet time. Both variants settle at once: the naive variant's quiet time
+	 * runs while the starter drains.
+	 */
+	void settle(Set<String> starter, Set<String> naive) throws Exception {
 		long deadline = System.nanoTime() + SETTLE.toNanos();
-		long lastDecided = -1;
-		long changedAt = System.nanoTime();
+		Settling[] variants = { new Settling(starter, QUIET), new Settling(naive, NAIVE_QUIET) };
 		while (System.nanoTime() < deadline) {
-			long decided = this.database.decisions(accepted).decided();
-			if (decided == accepted.size()) {
-				return;
+			boolean settled = true;
+			for (Settling variant : variants) {
+				settled &= variant.settled();
 			}
-			if (decided != lastDecided) {
-				lastDecided = decided;
-				changedAt = System.nanoTime();
-			}
-			if (System.nanoTime() - changedAt > quiet.toNanos()) {
+			if (settled) {
 				return;
 			}
 			ChildProcess.pause(250);
 		}
 	}
 
+	/** One variant's progress towards settling. */
+	private final class Settling {
+
+		private final Set<String> accepted;
+
+		private final Duration quiet;
+
+		private long lastProgress = -1;
+
+		private long changedAt = System.nanoTime();
+
+		private boolean done;
+
+		Settling(Set<String> accepted, Duration quiet) {
+			this.accepted = accepted;
+			this.quiet = quiet;
+		}
+
+		boolean settled() throws Exception {
+			if (this.done) {
+				return true;
+			}
+			long decided = FaultEnvironment.this.database.decisions(this.accepted).decided();
+			long incomplete = FaultEnvironment.this.database.history(this.accepted).incomplete();
+			long progress = decided * 2 - incomplete;
+			if (progress != this.lastProgress) {
+				this.lastProgress = progress;
+				this.changedAt = System.nanoTime();
+			}
+			this.done = (decided == this.accepted.size() && incomplete == 0)
+					|| System.nanoTime() - this.changedAt > this.quiet.toNanos();
+			return this.done;
+		}
+
+	}
+
 	/** The starter's and the naive variant's figures, once both have settled. */
 	ScenarioResult[] results(String scenario, OrderLoad load, Instant recoveredAt, long pendingAtFaultEnd)
 			throws Exception {
-		settle(load.acceptedByStarter.keySet(), QUIET);
-		settle(load.acceptedByNaive.keySet(), NAIVE_QUIET);
+		settle(load.acceptedByStarter.keySet(), load.acceptedByNaive.keySet());
 		return new ScenarioResult[] {
 				result(scenario, "starter", load.acceptedByStarter, recoveredAt, this.service.duplicatesAbsorbed(),
-						pendingAtFaultEnd, this.database.outboxNotSent(), this.rocketMq.deadLettered("warehouse"),
+						pendingAtFaultEnd, this.database.outboxNotSent(), this.database.deadRows(),
+						this.rocketMq.deadLettered("warehouse") + this.rocketMq.deadLettered("order-history"),
 						this.rocketMq.unconsumed("warehouse")),
-				result(scenario, "naive", load.acceptedByNaive, recoveredAt, -1, -1, -1,
-						this.rocketMq.deadLettered("warehouse-naive"), this.rocketMq.unconsumed("warehouse-naive")) };
+				result(scenario, "naive", load.acceptedByNaive, recoveredAt, -1, -1, -1, -1,
+						this.rocketMq.deadLettered("warehouse-naive")
+								+ this.rocketMq.deadLettered("order-history-naive"),
+						this.rocketMq.unconsumed("warehouse-naive")) };
 	}
 
 	/**
@@ -106,8 +143,8 @@ final class FaultEnvironment implements AutoCloseable {
 	 * it: how long the backlog of the fault took to clear; never, if an accepted order was lost.
 	 */
 	private ScenarioResult result(String scenario, String variant, Map<String, Instant> accepted, Instant recoveredAt,
-			long duplicates, long pendingAtFaultEnd, long outboxNotSent, long deadLettered, long unconsumed)
-			throws Exception {
+			long duplicates, long pendingAtFaultEnd, long outboxNotSent, long deadRows, long deadLettered,
+			long unconsumed) throws Exception {
 		Decisions all = this.database.decisions(accepted.keySet());
 		if (all.decided() < accepted.size()) {
 			System.out.println(scenario + ", " + variant + ": undecided orders, for example "
@@ -122,7 +159,8 @@ final class FaultEnvironment implements AutoCloseable {
 		double drain = (all.decided() < accepted.size() || backlogCleared == null) ? -1
 				: Math.max(0, Duration.between(recoveredAt, backlogCleared).toMillis()) / 1000.0;
 		return new ScenarioResult(scenario, variant, accepted.size(), all.decided(), all.decidedTwice(), duplicates,
-				pendingAtFaultEnd, outboxNotSent, deadLettered, unconsumed, drain);
+				pendingAtFaultEnd, outboxNotSent, deadRows, deadLettered, unconsumed,
+				this.database.history(accepted.keySet()), this.database.longestGap(accepted.keySet()), drain);
 	}
 
 	@Override

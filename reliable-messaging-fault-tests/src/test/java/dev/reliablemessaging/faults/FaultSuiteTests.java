@@ -34,7 +34,6 @@ class FaultSuiteTests {
 
 	private static final Duration BEFORE_FAULT = Duration.ofSeconds(4);
 
-	private static final Duration FAULT = Duration.ofSeconds(5);
 
 	private static final Duration AFTER_RECOVERY = Duration.ofSeconds(6);
 
@@ -71,7 +70,7 @@ class FaultSuiteTests {
 				load.start(ORDERS_PER_SECOND);
 				ChildProcess.pause(BEFORE_FAULT.toMillis());
 				fault.inject(environment.rig());
-				ChildProcess.pause(FAULT.toMillis());
+				ChildProcess.pause(fault.duration().toMillis());
 				pendingAtFaultEnd = environment.database.pendingAfterFailedAttempt();
 				fault.recover(environment.rig());
 				recoveredAt = Instant.now();
@@ -117,6 +116,11 @@ class FaultSuiteTests {
 		assertThat(starter.lost()).as("orders the starter lost").isZero();
 		assertThat(starter.twice()).as("orders the starter applied twice").isZero();
 		assertThat(starter.outboxNotSent()).as("outbox rows left unsent").isZero();
+		assertThat(starter.deadRows()).as("outbox rows made DEAD").isZero();
+		assertThat(starter.deadLettered()).as("messages in the warehouse's dead-letter queue").isZero();
+		assertThat(starter.history().outOfOrder()).as("orders whose status changes were applied out of order").isZero();
+		assertThat(starter.history().twice()).as("status changes applied twice").isZero();
+		assertThat(starter.history().incomplete()).as("decided orders with a status change missing").isZero();
 	}
 
 	@AfterAll
@@ -125,9 +129,13 @@ class FaultSuiteTests {
 			return;
 		}
 		String report = "# Fault-injection report\n\nScenarios: " + ORDERS_PER_SECOND + " orders per second on each endpoint; "
-				+ "fault after " + BEFORE_FAULT.toSeconds() + " s, mended " + FAULT.toSeconds() + " s later, load for "
-				+ AFTER_RECOVERY.toSeconds() + " s more. Lost = accepted by the API, never decided by the warehouse. "
-				+ "Applied twice = decided more than once. Consumers rebalance every 2 s and refresh routes every second "
+				+ "fault after " + BEFORE_FAULT.toSeconds() + " s, mended 5 s later (20 s or 40 s where the scenario "
+				+ "says), load for " + AFTER_RECOVERY.toSeconds() + " s more. Lost = accepted by the API, never decided "
+				+ "by the warehouse. Applied twice = decided more than once. Dead rows = outbox rows DEAD after settling. "
+				+ "Each order's status changes (placed, then decided; ordering key = order id) are applied by an orderly "
+				+ "listener: out of order = an order whose changes were applied in another order, history incomplete = "
+				+ "a decided order with a change missing, history twice = a change applied twice. Longest gap = the "
+				+ "longest time between two consecutive decisions while the scenario ran. Consumers rebalance every 2 s and refresh routes every second "
 				+ "(both variants). Drain = from the end of the fault until the last order accepted before it was decided. "
 				+ "The soak's row gives its own rate; its drain runs from the end of the load.\n\n"
 				+ ScenarioResult.table(results);

@@ -31,9 +31,10 @@ final class OrderServiceProcess {
 		Path log = directory.resolve("service.log");
 		List<String> args = List.of("--spring.profiles.active=postgres,external-broker,naive", "--server.port=" + port,
 				"--spring.datasource.hikari.connection-timeout=2000", "--spring.datasource.hikari.maximum-pool-size=12",
-				"--reliable-messaging.rocketmq.route-refresh-interval=1s", "--reliable-messaging.relay.lease=5s",
-				"--reliable-messaging.relay.poll-interval=200ms", "--reliable-messaging.relay.backoff.initial=200ms",
-				"--reliable-messaging.relay.backoff.max=2s", "--reliable-messaging.relay.max-attempts=1000",
+				"--reliable-messaging.rocketmq.route-refresh-interval=1s", "--reliable-messaging.relay.lease=6s",
+				"--reliable-messaging.rocketmq.send-timeout=2s", "--reliable-messaging.relay.poll-interval=200ms", "--reliable-messaging.relay.backoff.initial=200ms",
+				// three refusals make a row DEAD: an outage of any length must not
+				"--reliable-messaging.relay.backoff.max=2s", "--reliable-messaging.relay.max-attempts=3",
 				"--reliable-messaging.consumer.shutdown-wait=1s", "--warehouse.processing-time=" + processingTime.toMillis() + "ms",
 				"--logging.level.dev.reliablemessaging.autoconfigure.ReliableMessageHandler=DEBUG");
 		Map<String, String> environment = Map.of("PGDATABASE", database, "PGHOST", FaultDatabase.host(), "PGPORT",

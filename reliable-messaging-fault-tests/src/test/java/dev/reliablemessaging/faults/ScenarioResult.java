@@ -3,6 +3,8 @@ package dev.reliablemessaging.faults;
 import java.util.List;
 import java.util.Locale;
 
+import dev.reliablemessaging.faults.FaultDatabase.History;
+
 /**
  * What one variant of the order service did in one scenario, counted from the database and the broker.
  * @param accepted orders the API answered 201 for
@@ -11,27 +13,35 @@ import java.util.Locale;
  * @param duplicatesAbsorbed redeliveries the inbox recognised and skipped ({@code -1}: no inbox)
  * @param retryingAtFaultEnd outbox rows pending after a failed send when the fault was mended ({@code -1}: no outbox)
  * @param outboxNotSent outbox rows still pending or dead after settling ({@code -1}: no outbox)
- * @param deadLettered messages in the warehouse group's dead-letter queue
+ * @param deadRows outbox rows DEAD after settling ({@code -1}: no outbox)
+ * @param deadLettered messages in the dead-letter queues of the variant's consumer groups
  * @param unconsumed messages the broker holds beyond the warehouse group's committed offsets ({@code -1}: unknown)
+ * @param history how the orderly listener applied the accepted orders' status changes
+ * @param longestGapSeconds the longest time between two consecutive decisions while the scenario ran
  * @param drainSeconds from the end of the fault until every accepted order was decided ({@code -1}: never)
  */
 record ScenarioResult(String scenario, String variant, long accepted, long delivered, long twice,
-		long duplicatesAbsorbed, long retryingAtFaultEnd, long outboxNotSent, long deadLettered, long unconsumed, double drainSeconds) {
+		long duplicatesAbsorbed, long retryingAtFaultEnd, long outboxNotSent, long deadRows, long deadLettered,
+		long unconsumed, History history, double longestGapSeconds, double drainSeconds) {
 
 	long lost() {
 		return this.accepted - this.delivered;
 	}
 
 	static String table(List<ScenarioResult> results) {
-		StringBuilder table = new StringBuilder(
-				"| scenario | variant | accepted | delivered | lost | applied twice | duplicates absorbed | retrying at fault end | outbox not SENT after | in DLQ | unconsumed in broker | drain after recovery |\n"
-						+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		StringBuilder table = new StringBuilder("| scenario | variant | accepted | delivered | lost | applied twice "
+				+ "| duplicates absorbed | retrying at fault end | outbox not SENT after | dead rows | in DLQ "
+				+ "| unconsumed in broker | out of order | history incomplete | history twice | longest gap "
+				+ "| drain after recovery |\n"
+				+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (ScenarioResult result : results) {
-			table.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %d | %s | %s |%n",
+			table.append(String.format(Locale.ROOT,
+					"| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %d | %s | %d | %d | %d | %.1f s | %s |%n",
 					result.scenario(), result.variant(), result.accepted(), result.delivered(), result.lost(),
 					result.twice(), orNone(result.duplicatesAbsorbed()), orNone(result.retryingAtFaultEnd()),
-					orNone(result.outboxNotSent()),
-					result.deadLettered(), orNone(result.unconsumed()),
+					orNone(result.outboxNotSent()), orNone(result.deadRows()), result.deadLettered(),
+					orNone(result.unconsumed()), result.history().outOfOrder(), result.history().incomplete(),
+					result.history().twice(), result.longestGapSeconds(),
 					(result.drainSeconds() < 0) ? "never" : String.format(Locale.ROOT, "%.1f s", result.drainSeconds())));
 		}
 		return table.toString();

@@ -11,6 +11,9 @@ public final class Topics {
 
 	public static final String STOCK_REJECTED = "stock-rejected";
 
+	/** An order's status changes, with the order id as ordering key: placed, then reserved or rejected. */
+	public static final String ORDER_STATUS = "order-status";
+
 	private Topics() {
 	}
 

@@ -87,6 +87,14 @@ class OrderFlowTests {
 			assertThat(decrease).as(sku).isEqualTo(confirmedQuantity(sku) - confirmedBefore.get(sku));
 		}
 
+		// each order's status changes were applied once each, in order: placed, then decided
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> count("SELECT COUNT(*) FROM order_history WHERE seq = 1") >= ordersBefore + 500);
+		for (String id : ids) {
+			assertThat(this.jdbc.queryForList("SELECT seq FROM order_history WHERE order_id = ? ORDER BY id",
+					Integer.class, id)).as(id).containsExactly(0, 1);
+		}
+
 		HttpResponse<String> one = get("/orders/" + ids.get(0));
 		assertThat(one.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(one.body()).get("status").asString()).isIn("CONFIRMED", "REJECTED");
@@ -118,7 +126,7 @@ class OrderFlowTests {
 		JsonNode body = json.readTree(summary.body());
 		assertThat(body.at("/outbox/dead").asLong()).isZero();
 		assertThat(body.at("/relay/running").asBoolean()).isTrue();
-		assertThat(body.get("listeners")).hasSize(3);
+		assertThat(body.get("listeners")).hasSize(4);
 		assertThat(json.readTree(get("/actuator/reliablemessaging/brokers").body()).get("zeroLossOnCrash").asBoolean())
 			.isTrue();
 		assertThat(json.readTree(get("/actuator/reliablemessaging/dead").body()).get("rows")).isEmpty();

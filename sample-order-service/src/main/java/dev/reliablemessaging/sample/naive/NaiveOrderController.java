@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.reliablemessaging.sample.history.OrderStatusChanged;
 import dev.reliablemessaging.sample.orders.Order;
 import dev.reliablemessaging.sample.orders.OrderRepository;
 import dev.reliablemessaging.sample.orders.OrderStatus;
@@ -50,6 +51,7 @@ class NaiveOrderController {
 			@Override
 			public void afterCommit() {
 				NaiveOrderController.this.messaging.send(event);
+				NaiveOrderController.this.messaging.sendStatus(OrderStatusChanged.placed(order.id()));
 			}
 		});
 		return ResponseEntity.created(URI.create("/orders/" + order.id()))

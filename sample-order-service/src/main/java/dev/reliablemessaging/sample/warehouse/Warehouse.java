@@ -8,13 +8,14 @@ import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.ReliableListener;
 import dev.reliablemessaging.sample.Topics;
+import dev.reliablemessaging.sample.history.OrderStatusChanged;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Reserves stock for placed orders. The stock change, the decision row and the answer message commit in the
- * listener's transaction, with its inbox row.
+ * Reserves stock for placed orders. The stock change, the decision row, the answer message and the order's status
+ * change commit in the listener's transaction, with its inbox row.
  */
 @Component
 public class Warehouse {
@@ -40,6 +41,11 @@ public class Warehouse {
 		this.publisher.publish(OutboundMessage.builder(reserved ? Topics.STOCK_RESERVED : Topics.STOCK_REJECTED)
 			.key(order.orderId())
 			.payload(answer)
+			.build());
+		this.publisher.publish(OutboundMessage.builder(Topics.ORDER_STATUS)
+			.key(order.orderId())
+			.orderingKey(order.orderId())
+			.payload(OrderStatusChanged.decided(order.orderId(), reserved))
 			.build());
 	}
 
