@@ -1,9 +1,12 @@
 /**
- * Auto-configuration and implementation of the reliable messaging starter: the outbox store and its schema, the
- * relay, the RocketMQ producer and embedded broker, and the consumer advice. Only the auto-configuration classes and
- * the configuration properties are public.
+ * The reliable messaging starter's auto-configuration, one package per feature. Every package under this one is
+ * internal: its public types are public for the packages beside it, not for applications, and may change in any
+ * release. Applications use the types of {@code dev.reliablemessaging} and the {@code reliable-messaging.*}
+ * properties. Dependencies run one way: {@code ops} uses {@code outbox} and {@code consumer}, which use
+ * {@code rocketmq} and {@code jdbc}, which use {@code support}.
  */
 @NullMarked
 package dev.reliablemessaging.autoconfigure;
 
 import org.jspecify.annotations.NullMarked;
+

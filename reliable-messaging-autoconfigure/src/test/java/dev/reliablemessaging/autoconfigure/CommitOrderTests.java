@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
+import dev.reliablemessaging.autoconfigure.outbox.Relay;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.transaction.PlatformTransactionManager;

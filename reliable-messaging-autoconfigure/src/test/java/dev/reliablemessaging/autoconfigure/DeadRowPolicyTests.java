@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 
 import dev.reliablemessaging.OutboxPublisher;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy that can freeze the connections it carries, as a half-open connection after a database failover does:
  * nothing more arrives on them and nothing says so, while new connections are forwarded as usual.
  */
-final class FreezingProxy implements AutoCloseable {
+public final class FreezingProxy implements AutoCloseable {
 
 	private final ServerSocket server;
 
@@ -22,7 +22,7 @@ final class FreezingProxy implements AutoCloseable {
 
 	private final List<Link> links = new CopyOnWriteArrayList<>();
 
-	FreezingProxy(String targetHost, int targetPort) throws IOException {
+	public FreezingProxy(String targetHost, int targetPort) throws IOException {
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.target = new InetSocketAddress(targetHost, targetPort);
 		Thread acceptor = new Thread(this::accept, "freezing-proxy");
@@ -30,12 +30,12 @@ final class FreezingProxy implements AutoCloseable {
 		acceptor.start();
 	}
 
-	int port() {
+	public int port() {
 		return this.server.getLocalPort();
 	}
 
 	/** Stops every connection open now: bytes are no longer passed on, and the sockets stay open. */
-	void freezeOpenConnections() {
+	public void freezeOpenConnections() {
 		this.links.forEach((link) -> link.frozen = true);
 	}
 

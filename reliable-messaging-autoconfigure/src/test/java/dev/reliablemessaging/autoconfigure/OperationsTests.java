@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.reliablemessaging.MessageContext;
+import dev.reliablemessaging.autoconfigure.jdbc.JdbcValues;
+import dev.reliablemessaging.autoconfigure.ops.ReliableMessagingEndpoint;
+import dev.reliablemessaging.autoconfigure.outbox.OutboxAdmin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -13,11 +17,7 @@ import org.apache.rocketmq.common.MixAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import dev.reliablemessaging.MessageContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -3,18 +3,17 @@ package dev.reliablemessaging.autoconfigure;
 import java.util.List;
 import java.util.Map;
 
+import dev.reliablemessaging.OutboundMessage;
+import dev.reliablemessaging.OutboxPublisher;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.reliablemessaging.OutboundMessage;
-import dev.reliablemessaging.OutboxPublisher;
-
 /**
  * Reads the outbox table of a test context directly, and publishes batches in transactions.
  */
-final class OutboxTableProbe {
+public final class OutboxTableProbe {
 
 	private final JdbcTemplate jdbc;
 
@@ -22,14 +21,14 @@ final class OutboxTableProbe {
 
 	private final OutboxPublisher publisher;
 
-	OutboxTableProbe(ApplicationContext context) {
+	public OutboxTableProbe(ApplicationContext context) {
 		this.jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
 		this.transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		this.publisher = context.getBean(OutboxPublisher.class);
 	}
 
 	/** Publishes {@code count} string payloads to {@code topic}, {@code perTransaction} to a transaction. */
-	List<String> publish(String topic, int count, int perTransaction) {
+	public List<String> publish(String topic, int count, int perTransaction) {
 		List<String> ids = new java.util.ArrayList<>();
 		for (int start = 0; start < count; start += perTransaction) {
 			int from = start;
@@ -42,16 +41,16 @@ final class OutboxTableProbe {
 		return ids;
 	}
 
-	List<Map<String, Object>> rows() {
+	public List<Map<String, Object>> rows() {
 		return this.jdbc.queryForList(
 				"SELECT message_id, status, attempts, last_error, lease_owner, lease_until FROM rm_outbox ORDER BY id");
 	}
 
-	long count(String status) {
+	public long count(String status) {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox WHERE status = ?", Long.class, status);
 	}
 
-	long total() {
+	public long total() {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox", Long.class);
 	}
 

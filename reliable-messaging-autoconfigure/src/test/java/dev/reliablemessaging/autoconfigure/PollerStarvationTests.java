@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sql.DataSource;
 
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
+import dev.reliablemessaging.autoconfigure.jdbc.JdbcValues;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;

@@ -7,15 +7,15 @@ import java.util.Random;
  * Bodies a listener of {@link TestOrders.Order} might receive from a careless or hostile sender: random bytes,
  * truncated and malformed JSON, wrong types, deep nesting and huge strings. Seeded, so a failure can be replayed.
  */
-final class RandomBodies {
+public final class RandomBodies {
 
 	private final Random random;
 
-	RandomBodies(long seed) {
+	public RandomBodies(long seed) {
 		this.random = new Random(seed);
 	}
 
-	byte[] next() {
+	public byte[] next() {
 		String valid = "{\"id\":\"o-" + this.random.nextInt(1_000_000) + "\",\"sku\":\"s\"}";
 		return switch (this.random.nextInt(10)) {
 			case 0 -> bytes(1 + this.random.nextInt(300));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.rocketmq.store.config.BrokerRole;
 import org.junit.jupiter.api.AfterAll;

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
+
 /**
  * One embedded RocketMQ broker for the whole test JVM: it takes seconds to start, so tests share it and keep apart
  * by using topics and groups of their own.
@@ -29,7 +31,7 @@ public final class SharedBroker {
 		return broker.nameServerAddress();
 	}
 
-	static Path tempDir(String name) {
+	public static Path tempDir(String name) {
 		try {
 			return Files.createTempDirectory("rm-" + name + "-");
 		}

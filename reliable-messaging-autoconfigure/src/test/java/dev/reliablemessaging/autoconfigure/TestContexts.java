@@ -2,6 +2,13 @@ package dev.reliablemessaging.autoconfigure;
 
 import java.util.UUID;
 
+import dev.reliablemessaging.autoconfigure.consumer.ConsumerAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.jdbc.MessagingJdbcAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.ops.OperationsAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.ops.StarterUsageAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.outbox.OutboxAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -17,38 +24,40 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
  * Application contexts for tests: the starter's auto-configuration with Spring Boot's DataSource, transaction and
  * Jackson auto-configuration, on an H2 database of the test's own and the shared broker.
  */
-final class TestContexts {
+public final class TestContexts {
 
 	/** Spring Boot's own metrics set-up, which binds meter binders such as the outbox gauges. */
-	static final AutoConfigurations METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
+	public static final AutoConfigurations METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
 			SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class);
 
 	private TestContexts() {
 	}
 
-	static ApplicationContextRunner runner() {
+	public static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
 					TransactionAutoConfiguration.class,
-					JacksonAutoConfiguration.class, RocketMqAutoConfiguration.class, OutboxAutoConfiguration.class,
+					JacksonAutoConfiguration.class, EmbeddedBrokerAutoConfiguration.class, RocketMqAutoConfiguration.class,
+					MessagingJdbcAutoConfiguration.class,
+					OutboxAutoConfiguration.class,
 					ConsumerAutoConfiguration.class, OperationsAutoConfiguration.class,
 					StarterUsageAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + h2Url(), "spring.application.name=test-service");
 	}
 
 	/** A runner on the shared broker with fast retries. */
-	static ApplicationContextRunner onSharedBroker() {
+	public static ApplicationContextRunner onSharedBroker() {
 		return runner().withPropertyValues("reliable-messaging.rocketmq.name-server=" + SharedBroker.nameServer(),
 				"reliable-messaging.relay.poll-interval=100ms", "reliable-messaging.relay.backoff.initial=100ms",
 				"reliable-messaging.relay.backoff.max=1s", "reliable-messaging.rocketmq.route-refresh-interval=1s");
 	}
 
-	static String h2Url() {
+	public static String h2Url() {
 		return "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 	}
 
-	static String uniqueTopic(String prefix) {
+	public static String uniqueTopic(String prefix) {
 		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 

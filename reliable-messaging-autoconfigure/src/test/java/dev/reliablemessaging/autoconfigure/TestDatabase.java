@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
  * defaults of this project's machines; each test gets a fresh schema of its own. A server that cannot be reached
  * skips its tests with a message, unless {@code -Drm.require-databases=true} (CI) makes that a failure.
  */
-enum TestDatabase {
+public enum TestDatabase {
 
 	H2("jdbc:h2:mem:%s;DB_CLOSE_DELAY=-1", "sa", ""),
 
@@ -37,7 +37,7 @@ enum TestDatabase {
 	}
 
 	/** Creates an empty schema and returns a JDBC URL that uses it; skips (or fails in CI) if the server is away. */
-	String freshSchemaUrl() {
+	public String freshSchemaUrl() {
 		String schema = "rm_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		if (this == H2) {
 			return this.url.formatted(schema);
@@ -62,7 +62,7 @@ enum TestDatabase {
 	 * Creates an empty PostgreSQL database of its own and returns its URL, for a test that takes it away: a database
 	 * can refuse connections as a whole, a schema cannot.
 	 */
-	String freshDatabaseUrl() {
+	public String freshDatabaseUrl() {
 		if (this != POSTGRESQL) {
 			throw new IllegalStateException("Only PostgreSQL databases are taken away in tests");
 		}
@@ -88,7 +88,7 @@ enum TestDatabase {
 	}
 
 	/** Makes a PostgreSQL database refuse connections and ends the open ones, or lets it accept them again. */
-	void setReachable(String databaseUrl, boolean reachable) {
+	public void setReachable(String databaseUrl, boolean reachable) {
 		String name = databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
 		try (Connection connection = DriverManager.getConnection(this.url, this.user, this.password);
 				Statement statement = connection.createStatement()) {
@@ -116,15 +116,15 @@ enum TestDatabase {
 		}, "drop-" + schema));
 	}
 
-	String user() {
+	public String user() {
 		return this.user;
 	}
 
-	String password() {
+	public String password() {
 		return this.password;
 	}
 
-	String[] springProperties(String jdbcUrl) {
+	public String[] springProperties(String jdbcUrl) {
 		return new String[] { "spring.datasource.url=" + jdbcUrl, "spring.datasource.username=" + this.user,
 				"spring.datasource.password=" + this.password };
 	}

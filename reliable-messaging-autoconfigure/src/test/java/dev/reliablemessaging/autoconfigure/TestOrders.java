@@ -1,7 +1,6 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import dev.reliablemessaging.OutboxPublisher;
@@ -66,7 +65,7 @@ public class TestOrders {
 		return this.publisher.publish(System.getProperty("test.topic.direct", "unused"), payload);
 	}
 
-	int orderCount() {
+	public int orderCount() {
 		return this.jdbc.queryForObject("SELECT COUNT(*) FROM test_orders", Integer.class);
 	}
 
@@ -74,7 +73,7 @@ public class TestOrders {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class Config {
+	public static class Config {
 
 		@Bean
 		TestOrders testOrders(DataSource dataSource, OutboxPublisher publisher) {

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sql.DataSource;
 
 import dev.reliablemessaging.MessageContext;
 import dev.reliablemessaging.ReliableListener;
+import dev.reliablemessaging.autoconfigure.consumer.InboxStore;
+import dev.reliablemessaging.autoconfigure.consumer.ListenerMethod;
+import dev.reliablemessaging.autoconfigure.consumer.PayloadBinder;
+import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,16 +29,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class TestWarehouse {
 
-	final JdbcTemplate jdbc;
+	public final JdbcTemplate jdbc;
 
-	final AtomicInteger invocations = new AtomicInteger();
+	public final AtomicInteger invocations = new AtomicInteger();
 
-	final AtomicInteger failuresLeft = new AtomicInteger();
+	public final AtomicInteger failuresLeft = new AtomicInteger();
 
 	/** Reservations and inbox rows the handler saw for its order before writing, one entry per invocation. */
-	final List<String> seenBeforeWriting = new CopyOnWriteArrayList<>();
+	public final List<String> seenBeforeWriting = new CopyOnWriteArrayList<>();
 
-	final List<MessageContext> contexts = new CopyOnWriteArrayList<>();
+	public final List<MessageContext> contexts = new CopyOnWriteArrayList<>();
 
 	TestWarehouse(DataSource dataSource) {
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -54,7 +57,7 @@ public class TestWarehouse {
 		this.contexts.add(context);
 	}
 
-	long reservations() {
+	public long reservations() {
 		return count("SELECT COUNT(*) FROM reservations");
 	}
 
@@ -75,7 +78,7 @@ public class TestWarehouse {
 		}
 
 		/** A handler for this listener outside any container, to hand messages to directly. */
-		static ReliableMessageHandler directHandler(ApplicationContext context) throws NoSuchMethodException {
+		public static ReliableMessageHandler directHandler(ApplicationContext context) throws NoSuchMethodException {
 			PayloadBinder binder = new PayloadBinder(context.getBean(JsonMapper.class), null);
 			Method method = Concurrent.class.getMethod("on", TestOrders.Order.class, MessageContext.class);
 			ListenerMethod listener = ListenerMethod.of(context.getBean(Concurrent.class), method,
@@ -101,7 +104,7 @@ public class TestWarehouse {
 		}
 
 		/** Each customer's sequence numbers in the order their handling committed. */
-		Map<String, List<Integer>> sequenceByCustomer() {
+		public Map<String, List<Integer>> sequenceByCustomer() {
 			Map<String, List<Integer>> sequences = new LinkedHashMap<>();
 			this.jdbc.query("SELECT customer, seq FROM handled_sequence ORDER BY id", (rs) -> {
 				sequences.computeIfAbsent(rs.getString(1), (c) -> new ArrayList<>()).add(rs.getInt(2));
@@ -127,7 +130,7 @@ public class TestWarehouse {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class ConcurrentConfig {
+	public static class ConcurrentConfig {
 
 		@Bean
 		Concurrent warehouse(DataSource dataSource) {
@@ -137,7 +140,7 @@ public class TestWarehouse {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class OrderlyConfig {
+	public static class OrderlyConfig {
 
 		@Bean
 		Orderly warehouse(DataSource dataSource,

@@ -14,15 +14,15 @@ import org.springframework.transaction.PlatformTransactionManager;
  * neither of them primary: the starter cannot guess which one holds its tables.
  */
 @Configuration(proxyBeanMethods = false)
-class TwoDataSources {
+public class TwoDataSources {
 
 	@Bean(destroyMethod = "close")
-	HikariDataSource ordersDataSource() {
+	public HikariDataSource ordersDataSource() {
 		return h2();
 	}
 
 	@Bean(destroyMethod = "close")
-	HikariDataSource reportingDataSource() {
+	public HikariDataSource reportingDataSource() {
 		return h2();
 	}
 
@@ -36,14 +36,14 @@ class TwoDataSources {
 		return new DataSourceTransactionManager(reportingDataSource);
 	}
 
-	static HikariDataSource h2() {
+	public static HikariDataSource h2() {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setJdbcUrl(TestContexts.h2Url());
 		dataSource.setUsername("sa");
 		return dataSource;
 	}
 
-	static long outboxRows(DataSource dataSource) {
+	public static long outboxRows(DataSource dataSource) {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		Long tables = jdbc.queryForObject(
 				"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME) = 'RM_OUTBOX'", Long.class);

@@ -61,8 +61,10 @@ class FaultSuiteTests {
 		String only = System.getProperty("rm.faults.only", "");
 		Assumptions.assumeTrue(only.isBlank() || Set.of(only.split(",")).contains(fault.name()),
 				"-Drm.faults.only=" + only + " leaves " + fault + " out");
+		long began = System.nanoTime();
 		try (FaultEnvironment environment = FaultEnvironment.start(sampleJar,
 				fault.name().toLowerCase(Locale.ROOT), fault.handlerTime(), fault.replicated())) {
+			phase(fault, "processes started", began);
 			OrderLoad load = new OrderLoad(environment.service);
 			Instant recoveredAt;
 			long pendingAtFaultEnd;
@@ -76,8 +78,18 @@ class FaultSuiteTests {
 				recoveredAt = Instant.now();
 				ChildProcess.pause(AFTER_RECOVERY.toMillis());
 			}
+			phase(fault, "load and fault done", began);
 			check(environment.results(fault.description(), load, recoveredAt, pendingAtFaultEnd));
+			phase(fault, "settled and counted", began);
 		}
+		finally {
+			phase(fault, "processes stopped", began);
+		}
+	}
+
+	/** Where a scenario's time goes, for keeping the suite short. */
+	private static void phase(Fault fault, String phase, long began) {
+		System.out.printf("%s: %s after %.1f s%n", fault, phase, (System.nanoTime() - began) / 1e9);
 	}
 
 	@Test

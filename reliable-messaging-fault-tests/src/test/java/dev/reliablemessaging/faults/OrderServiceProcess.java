@@ -36,7 +36,7 @@ final class OrderServiceProcess {
 				// three refusals make a row DEAD: an outage of any length must not
 				"--reliable-messaging.relay.backoff.max=2s", "--reliable-messaging.relay.max-attempts=3",
 				"--reliable-messaging.consumer.shutdown-wait=1s", "--warehouse.processing-time=" + processingTime.toMillis() + "ms",
-				"--logging.level.dev.reliablemessaging.autoconfigure.ReliableMessageHandler=DEBUG");
+				"--logging.level.dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler=DEBUG");
 		Map<String, String> environment = Map.of("PGDATABASE", database, "PGHOST", FaultDatabase.host(), "PGPORT",
 				String.valueOf(FaultDatabase.port()), "PGUSER", FaultDatabase.user(), "PGPASSWORD",
 				FaultDatabase.password(), "ROCKETMQ_NAME_SERVER", nameServer);

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.reliablemessaging.autoconfigure.FaultBrokerMain;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 

@@ -1,0 +1,54 @@
+package dev.reliablemessaging.autoconfigure.embedded;
+
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqConnectionDetails;
+import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import org.apache.rocketmq.store.config.FlushDiskType;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * An in-process name server and broker for development, when no name server is configured and RocketMQ's broker
+ * and name server are on the class path. It supplies the {@link RocketMqConnectionDetails} the RocketMQ
+ * configuration connects with.
+ */
+@AutoConfiguration(before = RocketMqAutoConfiguration.class)
+@ConditionalOnClass(name = { "org.apache.rocketmq.broker.BrokerController",
+		"org.apache.rocketmq.namesrv.NamesrvController" })
+@Conditional(EmbeddedBrokerCondition.class)
+@EnableConfigurationProperties(ReliableMessagingProperties.class)
+public final class EmbeddedBrokerAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	EmbeddedRocketMq reliableMessagingEmbeddedBroker(ReliableMessagingProperties properties) {
+		ReliableMessagingProperties.Embedded embedded = properties.getRocketmq().getEmbedded();
+		EmbeddedRocketMq.Settings settings = EmbeddedRocketMq.Settings.of(embedded.getStoreDir())
+			.withFlushDiskType(FlushDiskType.valueOf(embedded.getFlushDiskType().name()))
+			.withPorts(embedded.getNameServerPort(), embedded.getBrokerPort());
+		return new EmbeddedRocketMq(settings).start();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RocketMqConnectionDetails reliableMessagingEmbeddedBrokerConnection(EmbeddedRocketMq broker) {
+		return new RocketMqConnectionDetails() {
+
+			@Override
+			public String nameServerAddress() {
+				return broker.nameServerAddress();
+			}
+
+			@Override
+			public boolean embedded() {
+				return true;
+			}
+
+		};
+	}
+
+}

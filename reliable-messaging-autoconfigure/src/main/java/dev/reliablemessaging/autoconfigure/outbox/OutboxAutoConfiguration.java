@@ -1,0 +1,128 @@
+package dev.reliablemessaging.autoconfigure.outbox;
+
+import dev.reliablemessaging.OutboxPublisher;
+import dev.reliablemessaging.PayloadCodec;
+import dev.reliablemessaging.ReliablePublish;
+import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
+import dev.reliablemessaging.autoconfigure.jdbc.MessagingJdbcAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
+import dev.reliablemessaging.autoconfigure.jdbc.OutboxDataSourceChoice;
+import dev.reliablemessaging.autoconfigure.jdbc.SchemaMigrator;
+import dev.reliablemessaging.autoconfigure.jdbc.SqlDialect;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.support.AnnotationAdvisor;
+import dev.reliablemessaging.autoconfigure.support.InnermostAdvisingPostProcessor;
+import dev.reliablemessaging.autoconfigure.support.MessageTracing;
+import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
+import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The producer side of the starter: the outbox table and its schema, {@link OutboxPublisher},
+ * {@code @ReliablePublish} and the relay, on the DataSource chosen by {@link OutboxDataSourceChoice}.
+ */
+@AutoConfiguration(after = { MessagingJdbcAutoConfiguration.class, RocketMqAutoConfiguration.class },
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass({ JdbcTemplate.class, DefaultMQProducer.class })
+@ConditionalOnBean(MessagingDataSource.class)
+@EnableConfigurationProperties(ReliableMessagingProperties.class)
+public final class OutboxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxWriter reliableMessagingOutboxWriter(MessagingDataSource dataSource, SqlDialect database,
+			MessagingTables tables, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SchemaMigrator> migrator) {
+		migrator.ifAvailable((ready) -> {
+		});
+		return new OutboxWriter(dataSource, database, tables, jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RelayDatabase reliableMessagingRelayDatabase(MessagingDataSource dataSource, SqlDialect database,
+			MessagingTables tables, ReliableMessagingProperties properties, ObjectProvider<SchemaMigrator> migrator) {
+		migrator.ifAvailable((ready) -> {
+		});
+		return new RelayDatabase(dataSource.dataSource(), database, tables,
+				RelaySettings.from(properties).statementTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxClaims reliableMessagingOutboxClaims(RelayDatabase database, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OutboxClaims(database, jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxRows reliableMessagingOutboxRows(RelayDatabase database) {
+		return new OutboxRows(database);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "reliable-messaging.relay.enabled", matchIfMissing = true)
+	@ConditionalOnBean(name = RocketMqAutoConfiguration.PRODUCER_BEAN)
+	Relay reliableMessagingRelay(OutboxClaims claims, OutboxRows rows, DefaultMQProducer reliableMessagingProducer,
+			ReliableMessagingProperties properties, ObjectProvider<MessagingMetrics> metrics) {
+		RelaySettings settings = RelaySettings.from(properties);
+		ClaimSender sender = new ClaimSender(new RocketMqSender(reliableMessagingProducer), rows, settings,
+				metrics.getIfAvailable(MessagingMetrics::none));
+		return new Relay(claims, rows, sender, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxAdmin reliableMessagingOutboxAdmin(MessagingDataSource dataSource, SqlDialect database, MessagingTables tables,
+			ReliableMessagingProperties properties, ObjectProvider<SchemaMigrator> migrator) {
+		migrator.ifAvailable((ready) -> {
+		});
+		return new OutboxAdmin(dataSource.dataSource(), database, tables,
+				properties.getConsumer().getDedupWindow());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PublishingTransaction reliableMessagingPublishingTransaction(ObjectProvider<Relay> relay,
+			ReliableMessagingProperties properties) {
+		Relay fastPath = properties.getRelay().isSendAfterCommit() ? relay.getIfAvailable() : null;
+		return new PublishingTransaction((fastPath != null) ? fastPath::sendSoon : (ids) -> {
+		});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxPublisher reliableMessagingOutboxPublisher(OutboxWriter writer, PublishingTransaction transaction,
+			ObjectProvider<JsonMapper> jsonMapper, ReliableMessagingProperties properties,
+			ObjectProvider<MessagingMetrics> metrics, ObjectProvider<MessageTracing> tracing,
+			ObjectProvider<PayloadCodec> codec) {
+		PayloadSerializer serializer = new PayloadSerializer(jsonMapper.getIfAvailable(JsonMapper::new),
+				properties.getRocketmq().getMaxMessageSize().toBytes(), codec.getIfUnique());
+		return new JdbcOutboxPublisher(writer, serializer, transaction, metrics.getIfAvailable(MessagingMetrics::none),
+				tracing.getIfAvailable(MessageTracing::none));
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static InnermostAdvisingPostProcessor reliablePublishPostProcessor(ObjectProvider<OutboxPublisher> publisher,
+			ObjectProvider<PublishingTransaction> transaction, Environment environment, BeanFactory beanFactory) {
+		return new InnermostAdvisingPostProcessor(new AnnotationAdvisor(ReliablePublish.class,
+				new ReliablePublishInterceptor(publisher, transaction, environment, beanFactory)));
+	}
+
+}

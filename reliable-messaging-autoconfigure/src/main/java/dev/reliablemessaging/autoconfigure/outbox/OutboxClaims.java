@@ -1,0 +1,355 @@
+package dev.reliablemessaging.autoconfigure.outbox;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.reliablemessaging.autoconfigure.jdbc.JdbcValues;
+import dev.reliablemessaging.autoconfigure.outbox.OutboxRow.OrderingScope;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Claims outbox rows for a relay: a short transaction reads a window of the oldest due rows without locks, locks the
+ * free ones with {@code SKIP LOCKED} and stamps a lease, and commits before any network I/O. Ordered rows are claimed
+ * as the first unsent row of their topic and key plus its gap-free run of free followers, so a key is never
+ * reordered and a failed or dead row holds back the rest of its key. No statement waits for a lock another
+ * transaction holds. Times are the database's.
+ */
+public final class OutboxClaims {
+
+	private static final String COLUMNS = "o.id, o.message_id, o.topic, o.tag, o.message_key, o.ordering_key, "
+			+ "o.headers, o.payload, o.attempts, o.refusals, o.created_at, o.status, o.next_attempt_at, o.lease_until";
+
+	private static final String FREE = "o.status = 'PENDING' AND o.next_attempt_at <= ? "
+			+ "AND (o.lease_until IS NULL OR o.lease_until < ?)";
+
+	/**
+	 * The oldest due, unleased rows, read without locks: the window a claim looks at. Bounding it keeps the claim
+	 * cheap however many rows wait behind the heads of their ordering keys. Ordering by status (a single value here)
+	 * and id matches the (status, id) index, so every database reads it in order and stops at the limit.
+	 */
+	private static final String WINDOW = """
+			SELECT o.id
+			FROM %1$s o
+			WHERE %2$s AND o.id > ? %3$s
+			ORDER BY o.status, o.id
+			LIMIT ?
+			""";
+
+	/**
+	 * The rows of the window that are free to send, locked: unordered rows, and the first unsent row of each topic
+	 * and ordering key. A later row of a key waits while an earlier one is pending or dead, so a key is never
+	 * reordered.
+	 */
+	private static final String HEADS = """
+			SELECT %2$s
+			FROM %1$s o
+			WHERE %3$s AND %4$s
+			  AND (o.ordering_key IS NULL OR NOT EXISTS (
+			      SELECT 1 FROM %1$s e
+			      WHERE e.topic = o.topic AND e.ordering_key = o.ordering_key AND e.id < o.id AND e.status <> 'SENT'))
+			ORDER BY o.id
+			LIMIT ?
+			%5$s
+			""";
+
+	/**
+	 * Unsent rows (pending or dead) of the keys whose heads this claim holds, up to the end of the window, read
+	 * without locks; each key keeps its gap-free run of free rows, so a dead row in between ends the run.
+	 */
+	private static final String FOLLOWERS = """
+			SELECT %2$s
+			FROM %1$s o
+			WHERE (o.topic, o.ordering_key) IN (%3$s) AND o.status <> 'SENT' AND o.id > ? AND o.id <= ?
+			ORDER BY o.id
+			LIMIT ?
+			""";
+
+	/** The followers that are still free, locked; one that another claim holds ends its key's run. */
+	private static final String LOCK_FREE = "SELECT o.id FROM %1$s o WHERE o.id IN (%2$s) AND %3$s %4$s";
+
+	private static final String LEASE = "UPDATE %1$s SET lease_owner = ?, lease_until = ? WHERE id IN (%2$s)";
+
+	/** How many rows a claim's window holds for each row it may take. */
+	private static final int WINDOW_FACTOR = 2;
+
+	/** How many windows past the first the poller may look at when the first holds too few free rows. */
+	private static final int EXTRA_WINDOWS = 8;
+
+	private static final TypeReference<Map<String, String>> HEADERS_TYPE = new TypeReference<>() {
+	};
+
+	private final RelayDatabase database;
+
+	private final JsonMapper jsonMapper;
+
+	private final RowMapper<Candidate> candidateMapper = this::mapCandidate;
+
+	/**
+	 * Where the poller's next claim continues when held-back rows filled every window of its last one; 0 for
+	 * nowhere. Only the poller moves it: the fast path claims named rows and leaves it alone.
+	 */
+	private final AtomicLong resumeAfter = new AtomicLong();
+
+	public OutboxClaims(RelayDatabase database, JsonMapper jsonMapper) {
+		this.database = database;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * The poller's claim: due rows in id order, at most {@code limit}, leased to {@code owner}. When the first window
+	 * yields less than a batch (rows of keys held back by a dead, backed-off or leased row can fill it), it looks at
+	 * further windows, at most {@value #EXTRA_WINDOWS} of them, and the next claim resumes where this one stopped, so
+	 * rows behind any backlog of held-back rows are reached within a few polls.
+	 */
+	Claim claimDue(String owner, int limit, Duration lease) {
+		return claim(owner, lease, (now) -> {
+			int windowSize = limit * WINDOW_FACTOR;
+			List<Candidate> rows = new ArrayList<>();
+			long after = 0;
+			for (int round = 0; round <= EXTRA_WINDOWS; round++) {
+				List<Long> window = selectWindow(null, after, windowSize, now);
+				if (window.isEmpty()) {
+					this.resumeAfter.set(0);
+					return rows;
+				}
+				long windowEnd = window.get(window.size() - 1);
+				takeFree(rows, window, false, limit, now);
+				if (rows.size() >= limit || window.size() < windowSize) {
+					if (window.size() < windowSize) {
+						this.resumeAfter.set(0);
+					}
+					return rows;
+				}
+				after = (round == 0) ? Math.max(windowEnd, this.resumeAfter.get()) : windowEnd;
+			}
+			this.resumeAfter.set(after);
+			return rows;
+		});
+	}
+
+	/** The fast path's claim: of the rows with these message ids, those free to send now. */
+	Claim claimWritten(String owner, Collection<String> messageIds, int limit, Duration lease) {
+		return claim(owner, lease, (now) -> {
+			List<Candidate> rows = new ArrayList<>();
+			List<Long> window = selectWindow(messageIds, 0, Math.max(limit, messageIds.size()), now);
+			if (!window.isEmpty()) {
+				takeFree(rows, window, true, limit, now);
+			}
+			return rows;
+		});
+	}
+
+	private Claim claim(String owner, Duration lease, Selection selection) {
+		long started = System.nanoTime();
+		Claim claim = this.database.inTransaction(() -> {
+			Instant now = this.database.now();
+			List<Candidate> rows = selection.select(now);
+			rows.sort((a, b) -> Long.compare(a.row().id(), b.row().id()));
+			if (!rows.isEmpty()) {
+				List<Object> args = new ArrayList<>(List.of(owner, JdbcValues.timestamp(now.plus(lease))));
+				rows.forEach((candidate) -> args.add(candidate.row().id()));
+				this.database.jdbc()
+					.update(LEASE.formatted(this.database.table(), JdbcValues.placeholders(rows.size())),
+							args.toArray());
+			}
+			return new Claim(rows.stream().map(Candidate::row).toList(), started + lease.toNanos());
+		});
+		return (claim != null) ? claim : new Claim(List.of(), started);
+	}
+
+	/** Adds the free rows of a window: its heads, then the runs of free rows that follow the ordered heads. */
+	private void takeFree(List<Candidate> rows, List<Long> window, boolean exact, int limit, Instant now) {
+		List<Candidate> heads = selectHeads(window, exact, limit - rows.size(), now);
+		rows.addAll(heads);
+		if (rows.size() < limit) {
+			rows.addAll(selectFollowers(heads, limit - rows.size(), now, window.get(window.size() - 1)));
+		}
+	}
+
+	/** The ids of the oldest due, unleased rows after {@code after}, ascending. */
+	private List<Long> selectWindow(@Nullable Collection<String> messageIds, long after, int size, Instant now) {
+		Object at = JdbcValues.timestamp(now);
+		List<Object> args = new ArrayList<>(List.of(at, at, after));
+		String idFilter = "";
+		if (messageIds != null) {
+			if (messageIds.isEmpty()) {
+				return List.of();
+			}
+			idFilter = "AND o.message_id IN (" + JdbcValues.placeholders(messageIds.size()) + ")";
+			args.addAll(messageIds);
+		}
+		args.add(size);
+		return this.database.jdbc()
+			.queryForList(WINDOW.formatted(this.database.table(), FREE, idFilter), Long.class, args.toArray());
+	}
+
+	/**
+	 * The free rows of the window. The poller's window is given as its id range (two parameters, however large the
+	 * batch; the other conditions pick the same rows); the fast path's few rows by their ids.
+	 */
+	private List<Candidate> selectHeads(List<Long> window, boolean exact, int limit, Instant now) {
+		Object at = JdbcValues.timestamp(now);
+		List<Object> args = new ArrayList<>();
+		String range;
+		if (exact) {
+			range = "o.id IN (" + JdbcValues.placeholders(window.size()) + ")";
+			args.addAll(window);
+		}
+		else {
+			range = "o.id BETWEEN ? AND ?";
+			args.add(window.get(0));
+			args.add(window.get(window.size() - 1));
+		}
+		args.add(at);
+		args.add(at);
+		args.add(limit);
+		String query = HEADS.formatted(this.database.table(), COLUMNS, range, FREE,
+				this.database.dialect().skipLocked());
+		return this.database.jdbc().query(query, this.candidateMapper, args.toArray());
+	}
+
+	/**
+	 * The rows that follow each claimed head of an ordering key, as long as they are due, unleased and not locked by
+	 * another claim: the first row that is not ends the key's run, so the run is always a gap-free prefix.
+	 */
+	private List<Candidate> selectFollowers(List<Candidate> heads, int limit, Instant now, long windowEnd) {
+		Map<OrderingScope, Long> headIdByScope = new LinkedHashMap<>();
+		for (Candidate head : heads) {
+			if (head.row().ordered()) {
+				headIdByScope.put(head.row().scope(), head.row().id());
+			}
+		}
+		if (headIdByScope.isEmpty()) {
+			return List.of();
+		}
+		List<Object> args = new ArrayList<>();
+		headIdByScope.keySet().forEach((scope) -> {
+			args.add(scope.topic());
+			args.add(scope.orderingKey());
+		});
+		args.add(Collections.min(headIdByScope.values()));
+		args.add(windowEnd);
+		// the heads after the smallest one come back too and are passed over below
+		args.add(limit + headIdByScope.size());
+		String pairs = String.join(", ", Collections.nCopies(headIdByScope.size(), "(?, ?)"));
+		String query = FOLLOWERS.formatted(this.database.table(), COLUMNS, pairs);
+		List<Candidate> candidates = this.database.jdbc().query(query, this.candidateMapper, args.toArray());
+		List<Candidate> runs = runsOfFreeRows(candidates, headIdByScope, now);
+		return lockedPrefixes(runs, limit, now);
+	}
+
+	/** Of the candidates, each key's rows after its head up to the first that is not free. */
+	private static List<Candidate> runsOfFreeRows(List<Candidate> candidates, Map<OrderingScope, Long> headIdByScope,
+			Instant now) {
+		Set<OrderingScope> ended = new HashSet<>();
+		List<Candidate> runs = new ArrayList<>();
+		for (Candidate candidate : candidates) {
+			OrderingScope scope = candidate.row().scope();
+			Long headId = headIdByScope.get(scope);
+			if (headId == null || candidate.row().id() <= headId || ended.contains(scope)) {
+				continue;
+			}
+			if (candidate.freeAt(now)) {
+				runs.add(candidate);
+			}
+			else {
+				ended.add(scope);
+			}
+		}
+		return runs;
+	}
+
+	/**
+	 * Locks the rows of the runs that are still free, passing over those another claim holds, and keeps each key's
+	 * run up to its first row that could not be locked.
+	 */
+	private List<Candidate> lockedPrefixes(List<Candidate> runs, int limit, Instant now) {
+		if (runs.isEmpty()) {
+			return List.of();
+		}
+		Object at = JdbcValues.timestamp(now);
+		List<Object> args = new ArrayList<>();
+		runs.forEach((candidate) -> args.add(candidate.row().id()));
+		args.add(at);
+		args.add(at);
+		String query = LOCK_FREE.formatted(this.database.table(), JdbcValues.placeholders(runs.size()), FREE,
+				this.database.dialect().skipLocked());
+		Set<Long> locked = new HashSet<>(this.database.jdbc().queryForList(query, Long.class, args.toArray()));
+		Set<OrderingScope> ended = new LinkedHashSet<>();
+		List<Candidate> followers = new ArrayList<>();
+		for (Candidate candidate : runs) {
+			OrderingScope scope = candidate.row().scope();
+			if (ended.contains(scope)) {
+				continue;
+			}
+			if (!locked.contains(candidate.row().id())) {
+				ended.add(scope);
+				continue;
+			}
+			followers.add(candidate);
+			if (followers.size() == limit) {
+				break;
+			}
+		}
+		return followers;
+	}
+
+	private Candidate mapCandidate(ResultSet rs, int rowNum) throws SQLException {
+		String headers = rs.getString("headers");
+		OutboxRow row = new OutboxRow(rs.getLong("id"), rs.getString("message_id"), rs.getString("topic"),
+				rs.getString("tag"), rs.getString("message_key"), rs.getString("ordering_key"),
+				(headers != null) ? this.jsonMapper.readValue(headers, HEADERS_TYPE) : Map.of(),
+				rs.getBytes("payload"), rs.getInt("attempts"), rs.getInt("refusals"),
+				JdbcValues.instant(rs, "created_at"));
+		return new Candidate(row, OutboxStatus.valueOf(rs.getString("status")),
+				JdbcValues.instant(rs, "next_attempt_at"), JdbcValues.nullableInstant(rs, "lease_until"));
+	}
+
+	/**
+	 * The rows a relay holds until its lease runs out.
+	 * @param leaseDeadlineNanos when the lease ends, on this JVM's {@link System#nanoTime()}, counted from before the
+	 * claim began, so never later than the lease in the table
+	 */
+	record Claim(List<OutboxRow> rows, long leaseDeadlineNanos) {
+
+		/** How much of the lease is left now. */
+		Duration leaseLeft() {
+			return Duration.ofNanos(this.leaseDeadlineNanos - System.nanoTime());
+		}
+
+	}
+
+	/** How a claim picks its rows, given the database's time. */
+	private interface Selection {
+
+		List<Candidate> select(Instant now);
+
+	}
+
+	/** A selected row with the fields that decide whether it may be claimed. */
+	private record Candidate(OutboxRow row, OutboxStatus status, Instant nextAttemptAt, @Nullable Instant leaseUntil) {
+
+		/** Pending, due and unleased; a dead row is never free, so it ends its key's run. */
+		boolean freeAt(Instant now) {
+			return this.status == OutboxStatus.PENDING && !this.nextAttemptAt.isAfter(now)
+					&& (this.leaseUntil == null || this.leaseUntil.isBefore(now));
+		}
+
+	}
+
+}

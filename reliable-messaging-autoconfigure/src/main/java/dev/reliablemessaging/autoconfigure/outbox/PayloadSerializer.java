@@ -1,0 +1,61 @@
+package dev.reliablemessaging.autoconfigure.outbox;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.reliablemessaging.PayloadCodec;
+import dev.reliablemessaging.ReliableMessagingException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns payloads into message bodies when they are published, so that a bad payload fails in the business
+ * transaction: {@code byte[]} passes through, a {@code String} is UTF-8, anything else is JSON; then the
+ * application's {@link PayloadCodec}, if it has one, encodes the result.
+ */
+public final class PayloadSerializer {
+
+	private final JsonMapper jsonMapper;
+
+	private final long maxBodySize;
+
+	private final @Nullable PayloadCodec codec;
+
+	public PayloadSerializer(JsonMapper jsonMapper, long maxBodySize, @Nullable PayloadCodec codec) {
+		this.jsonMapper = jsonMapper;
+		this.maxBodySize = maxBodySize;
+		this.codec = codec;
+	}
+
+	/** The body to store and send: the payload serialized, then encoded by the codec if there is one. */
+	byte[] serialize(String topic, Object payload) {
+		byte[] body = toBytes(topic, payload);
+		if (this.codec != null) {
+			body = this.codec.encode(topic, body);
+		}
+		if (body.length > this.maxBodySize) {
+			throw new ReliableMessagingException("The payload of a message to topic '" + topic + "' is " + body.length
+					+ " bytes, over the limit of " + this.maxBodySize
+					+ " bytes (reliable-messaging.rocketmq.max-message-size, which must not exceed the broker's "
+					+ "maxMessageSize)");
+		}
+		return body;
+	}
+
+	private byte[] toBytes(String topic, Object payload) {
+		if (payload instanceof byte[] bytes) {
+			return bytes;
+		}
+		if (payload instanceof String text) {
+			return text.getBytes(StandardCharsets.UTF_8);
+		}
+		try {
+			return this.jsonMapper.writeValueAsBytes(payload);
+		}
+		catch (JacksonException ex) {
+			throw new ReliableMessagingException("The payload of a message to topic '" + topic + "' ("
+					+ payload.getClass().getName() + ") cannot be serialized to JSON: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.reliablemessaging.autoconfigure.outbox;
+
+import java.time.Duration;
+import java.util.Set;
+
+import dev.reliablemessaging.autoconfigure.support.PropertyChecks;
+import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import org.apache.rocketmq.client.producer.SendStatus;
+
+/**
+ * The relay's settings, checked once.
+ * @param maxAttempts refusals of the message itself after which a row is DEAD
+ * @param sendTimeout how long one synchronous send may take
+ * @param statementTimeout how long one statement of the relay may take
+ */
+public record RelaySettings(Duration pollInterval, int batchSize, Duration lease, int maxAttempts, Backoff backoff,
+		Set<SendStatus> acceptedSendStatuses, Duration retention, int maxBatchBytes, Duration sendTimeout,
+		Duration statementTimeout) {
+
+	/** How many send timeouts a lease must hold: a send starts only while two of them are left. */
+	static final int SEND_TIMEOUTS_PER_LEASE = 3;
+
+	public static RelaySettings from(ReliableMessagingProperties properties) {
+		ReliableMessagingProperties.Relay relay = properties.getRelay();
+		ReliableMessagingProperties.Backoff backoff = relay.getBackoff();
+		Duration sendTimeout = properties.getRocketmq().getSendTimeout();
+		String prefix = "reliable-messaging.relay.";
+		PropertyChecks.positive(prefix + "poll-interval", relay.getPollInterval());
+		PropertyChecks.between(prefix + "batch-size", relay.getBatchSize(), 1, 10_000);
+		PropertyChecks.positive(prefix + "lease", relay.getLease());
+		PropertyChecks.positive("reliable-messaging.rocketmq.send-timeout", sendTimeout);
+		PropertyChecks.check(prefix + "lease", relay.getLease(),
+				relay.getLease().compareTo(sendTimeout.multipliedBy(SEND_TIMEOUTS_PER_LEASE)) >= 0,
+				"The lease must be at least " + SEND_TIMEOUTS_PER_LEASE + " times reliable-messaging.rocketmq."
+						+ "send-timeout (" + sendTimeout + "): a relay starts a send only while the lease can outlast "
+						+ "it, and another relay takes the rows once the lease has run out.");
+		PropertyChecks.between(prefix + "max-attempts", relay.getMaxAttempts(), 1, 1_000);
+		PropertyChecks.positive(prefix + "backoff.initial", backoff.getInitial());
+		PropertyChecks.positive(prefix + "backoff.max", backoff.getMax());
+		PropertyChecks.check(prefix + "backoff.multiplier", backoff.getMultiplier(), backoff.getMultiplier() >= 1.0,
+				"The multiplier must be at least 1.0.");
+		PropertyChecks.check(prefix + "accepted-send-statuses", relay.getAcceptedSendStatuses(),
+				relay.getAcceptedSendStatuses().contains(SendStatus.SEND_OK),
+				"SEND_OK must be among the accepted statuses.");
+		PropertyChecks.notNegative(prefix + "retention", relay.getRetention());
+		PropertyChecks.positive(prefix + "statement-timeout", relay.getStatementTimeout());
+		long maxMessageSize = properties.getRocketmq().getMaxMessageSize().toBytes();
+		return new RelaySettings(relay.getPollInterval(), relay.getBatchSize(), relay.getLease(),
+				relay.getMaxAttempts(), new Backoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax()),
+				Set.copyOf(relay.getAcceptedSendStatuses()), relay.getRetention(),
+				(int) Math.min(1024 * 1024, maxMessageSize), sendTimeout, relay.getStatementTimeout());
+	}
+
+	boolean keepSentRows() {
+		return !this.retention.isZero();
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.reliablemessaging.autoconfigure.rocketmq;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.impl.MQClientAPIImpl;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.heartbeat.HeartbeatData;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Asks the name server and the brokers about themselves through the relay's producer: whether a broker answers,
+ * and how each broker that serves the application's topics stores and replicates messages.
+ */
+public final class BrokerInspector {
+
+	private static final long TIMEOUT_MILLIS = 3_000;
+
+	private final DefaultMQProducer producer;
+
+	public BrokerInspector(DefaultMQProducer producer) {
+		this.producer = producer;
+	}
+
+	/**
+	 * Whether the name server answers and at least one master broker accepts a heartbeat, the request every client
+	 * sends and every client may send, signed like all of the client's requests.
+	 * @throws Exception saying why not
+	 */
+	public void requireReachableBroker() throws Exception {
+		MQClientInstance client = this.producer.getDefaultMQProducerImpl().getMqClientFactory();
+		MQClientAPIImpl api = client.getMQClientAPIImpl();
+		HeartbeatData heartbeat = new HeartbeatData();
+		heartbeat.setClientID(client.getClientId());
+		Exception failure = null;
+		for (BrokerData broker : api.getBrokerClusterInfo(TIMEOUT_MILLIS).getBrokerAddrTable().values()) {
+			String master = broker.selectBrokerAddr();
+			if (master == null) {
+				continue;
+			}
+			try {
+				api.sendHeartbeat(master, heartbeat, TIMEOUT_MILLIS);
+				return;
+			}
+			catch (Exception ex) {
+				failure = ex;
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+		throw new IllegalStateException("The name server knows no broker");
+	}
+
+	/**
+	 * The storage settings of every broker serving one of {@code topics}; of every broker the name server knows
+	 * when none of the topics has a route.
+	 */
+	List<BrokerDurability> durability(Set<String> topics) throws Exception {
+		MQClientAPIImpl api = api();
+		Set<String> brokerNames = new LinkedHashSet<>();
+		for (String topic : topics) {
+			TopicRouteData route;
+			try {
+				route = api.getTopicRouteInfoFromNameServer(topic, TIMEOUT_MILLIS);
+			}
+			catch (Exception ex) {
+				continue; // not created yet: it has no broker to audit
+			}
+			route.getBrokerDatas().forEach((broker) -> brokerNames.add(broker.getBrokerName()));
+		}
+		ClusterInfo cluster = api.getBrokerClusterInfo(TIMEOUT_MILLIS);
+		List<BrokerDurability> result = new ArrayList<>();
+		for (BrokerData broker : new TreeMap<>(cluster.getBrokerAddrTable()).values()) {
+			if (!brokerNames.isEmpty() && !brokerNames.contains(broker.getBrokerName())) {
+				continue;
+			}
+			for (Map.Entry<Long, String> address : new TreeMap<>(broker.getBrokerAddrs()).entrySet()) {
+				Properties config = api.getBrokerConfig(address.getValue(), TIMEOUT_MILLIS);
+				result.add(BrokerDurability.of(broker.getBrokerName(), address.getValue(), config));
+			}
+		}
+		return result;
+	}
+
+	/** Every master broker's address, by broker name. */
+	public Map<String, String> masters() throws Exception {
+		Map<String, String> masters = new TreeMap<>();
+		for (BrokerData broker : api().getBrokerClusterInfo(TIMEOUT_MILLIS).getBrokerAddrTable().values()) {
+			String master = broker.getBrokerAddrs().get(MixAll.MASTER_ID);
+			if (master != null) {
+				masters.put(broker.getBrokerName(), master);
+			}
+		}
+		return masters;
+	}
+
+	/** A consumer group's retry queues on each master (the broker creates the group with its defaults if absent). */
+	public Map<String, Integer> retryQueues(String consumerGroup) throws Exception {
+		Map<String, Integer> queues = new TreeMap<>();
+		for (Map.Entry<String, String> master : masters().entrySet()) {
+			SubscriptionGroupConfig config = api().getSubscriptionGroupConfig(master.getValue(), consumerGroup,
+					TIMEOUT_MILLIS);
+			queues.put(master.getKey(), (config != null) ? config.getRetryQueueNums() : 0);
+		}
+		return queues;
+	}
+
+	/** The configuration of every master, by broker name. */
+	public Map<String, Properties> masterConfigs() throws Exception {
+		Map<String, Properties> configs = new TreeMap<>();
+		for (Map.Entry<String, String> master : masters().entrySet()) {
+			configs.put(master.getKey(), api().getBrokerConfig(master.getValue(), TIMEOUT_MILLIS));
+		}
+		return configs;
+	}
+
+	/** Whether a failure is the broker refusing the client's credentials (or their absence). */
+	static boolean credentialsRefused(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if ((cause instanceof MQBrokerException broker && broker.getResponseCode() == ResponseCode.NO_PERMISSION)
+					|| (cause instanceof MQClientException client
+							&& client.getResponseCode() == ResponseCode.NO_PERMISSION)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** What the broker said, without the client's own wrapping. */
+	static String brokerMessage(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof MQBrokerException broker) {
+				return broker.getErrorMessage();
+			}
+		}
+		return failure.getClass().getSimpleName();
+	}
+
+	private MQClientAPIImpl api() {
+		return this.producer.getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl();
+	}
+
+	/**
+	 * How one broker keeps messages, and what that risks.
+	 * @param risk why this broker can lose acknowledged messages on a crash and what to set, or {@code null}
+	 * @param note a weaker risk worth knowing (a lost disk), or {@code null}
+	 */
+	public record BrokerDurability(String brokerName, String address, String brokerRole, String flushDiskType,
+			String replication, @Nullable String risk, @Nullable String note) {
+
+		static BrokerDurability of(String brokerName, String address, Properties config) {
+			String role = config.getProperty("brokerRole", "ASYNC_MASTER");
+			String flush = config.getProperty("flushDiskType", "ASYNC_FLUSH");
+			boolean controller = Boolean.parseBoolean(config.getProperty("enableControllerMode", "false"));
+			boolean dledger = Boolean.parseBoolean(config.getProperty("enableDLegerCommitLog", "false"));
+			String replication = controller ? "controller" : dledger ? "dledger" : "master-slave";
+			boolean syncReplication = controller || dledger || "SYNC_MASTER".equals(role);
+			String where = "Broker " + brokerName + " (" + address + ")";
+			String risk = null;
+			if ("ASYNC_FLUSH".equals(flush) && !syncReplication && !"SLAVE".equals(role)) {
+				risk = where + " has flushDiskType=ASYNC_FLUSH and brokerRole=" + role + ": it acknowledges a "
+						+ "message while the message is only in memory, so a crash of its machine loses every "
+						+ "acknowledged message not yet flushed. Set flushDiskType=SYNC_FLUSH, or replicate before "
+						+ "acknowledging (brokerRole=SYNC_MASTER with a slave, or controller mode).";
+			}
+			String note = null;
+			if ("ASYNC_MASTER".equals(role) && !controller && !dledger) {
+				note = where + " has brokerRole=ASYNC_MASTER: its messages are on one disk until a slave copies "
+						+ "them, so losing that disk loses them. Set brokerRole=SYNC_MASTER (with a slave) or use "
+						+ "controller mode to keep two copies before acknowledging.";
+			}
+			return new BrokerDurability(brokerName, address, role, flush, replication, risk, note);
+		}
+
+	}
+
+}
