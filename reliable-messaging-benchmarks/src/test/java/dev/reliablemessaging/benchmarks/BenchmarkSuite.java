@@ -85,6 +85,18 @@ class BenchmarkSuite {
 
 	private static final int ALTERNATIVES_RATE = 500;
 
+	private static final int CONTENDED = Integer.getInteger("rm.bench.contended", 2_000);
+
+	private static final List<Integer> CONTENDED_BATCH_SIZES = Arrays
+		.stream(System.getProperty("rm.bench.contended.batch-sizes", "1,4,16").split(","))
+		.map(Integer::valueOf)
+		.toList();
+
+	private static final List<TestDatabase> CONTENDED_DATABASES = Arrays
+		.stream(System.getProperty("rm.bench.contended.databases", "H2,POSTGRESQL").split(","))
+		.map(TestDatabase::valueOf)
+		.toList();
+
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
 	private final StringBuilder table = new StringBuilder(
@@ -160,6 +172,47 @@ class BenchmarkSuite {
 				+ PAYLOAD_BYTES + " bytes per drain and batch round; " + Runtime.getRuntime().availableProcessors()
 				+ " cores.\n\n" + this.table + "\n## Targets\n\n" + this.targets;
 		Path file = Path.of(System.getProperty("rm.bench.report", "target/benchmark-report.md"));
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		Files.writeString(file, report);
+		System.out.println(report);
+		assertThat(file).exists();
+	}
+
+	/**
+	 * A contended listener (two of three hot rows per message, as the sample's warehouse) at batch sizes 1, 4 and 16,
+	 * on H2 and PostgreSQL: throughput, handler failures, extra handler calls and commit-to-handler-commit latency.
+	 * Runs alone: {@code -Dtest=BenchmarkSuite#contendedConsumer}.
+	 */
+	@Test
+	void contendedConsumer() throws Exception {
+		EmbeddedRocketMq broker = broker(FlushDiskType.SYNC_FLUSH);
+		for (TestDatabase database : CONTENDED_DATABASES) {
+			if (!reachable(database)) {
+				this.table.append("| contended listener on ").append(database)
+					.append(" | skipped: not reachable | | | |\n");
+				continue;
+			}
+			for (int batchSize : CONTENDED_BATCH_SIZES) {
+				String label = "contended listener, batch size " + batchSize + ", " + CONTENDED + " messages, "
+						+ database;
+				List<ContendedConsumer.Round> rounds = new ArrayList<>();
+				ContendedConsumer.measure(broker.nameServerAddress(), database, batchSize, CONTENDED);
+				for (int i = 0; i < ROUNDS; i++) {
+					rounds.add(ContendedConsumer.measure(broker.nameServerAddress(), database, batchSize, CONTENDED));
+				}
+				record(label + ", throughput", "msg/s",
+						rounds.stream().mapToDouble(ContendedConsumer.Round::perSecond).toArray());
+				record(label + ", handler failures", "count",
+						rounds.stream().mapToDouble(ContendedConsumer.Round::failures).toArray());
+				record(label + ", handler calls beyond one per message", "count",
+						rounds.stream().mapToDouble(ContendedConsumer.Round::extraCalls).toArray());
+				record(label + ", commit to handler commit p99", "ms",
+						rounds.stream().mapToDouble((round) -> round.percentiles()[1]).toArray());
+			}
+		}
+		String report = "# Contended listener\n\n" + ROUNDS + " rounds after a warm-up round; "
+				+ Runtime.getRuntime().availableProcessors() + " cores.\n\n" + this.table;
+		Path file = Path.of("target/benchmark-contended.md");
 		Files.createDirectories(file.toAbsolutePath().getParent());
 		Files.writeString(file, report);
 		System.out.println(report);

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import dev.reliablemessaging.DedupKey;
+import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.LostLockConflicts;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Outcome;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Together;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqClients;
@@ -131,9 +132,11 @@ public final class ListenerContainer {
 	private ConsumeConcurrentlyStatus consumeConcurrently(List<MessageExt> messages,
 			ConsumeConcurrentlyContext context) {
 		List<Outcome> results = new ArrayList<>(messages.size());
-		int size = this.batchSize.current();
-		for (int from = 0; from < messages.size(); from += size) {
-			results.addAll(handle(messages.subList(from, Math.min(messages.size(), from + size))));
+		// the size is read again for every slice: one that lost a lock conflict shrinks those after it at once
+		for (int from = 0; from < messages.size();) {
+			int to = Math.min(messages.size(), from + this.batchSize.current());
+			results.addAll(handle(messages.subList(from, to)));
+			from = to;
 		}
 		boolean allDone = true;
 		for (int i = 0; i < messages.size(); i++) {
@@ -157,7 +160,13 @@ public final class ListenerContainer {
 	private List<Outcome> handle(List<MessageExt> batch) {
 		if (batch.size() == 1) {
 			this.batchSize.handled();
-			return List.of(whileShared(() -> handleAlone(batch.get(0))));
+			try {
+				return List.of(whileShared(() -> handleAlone(batch.get(0), false)));
+			}
+			catch (LostLockConflicts ex) {
+				// it lost to batches of this container every time: once more where none of them runs
+				return List.of(exclusively(() -> handleAlone(batch.get(0), true)));
+			}
 		}
 		Together together = whileShared(() -> this.handler.handleTogether(batch, this.tracing));
 		if (together.outcomes() != null) {
@@ -167,13 +176,19 @@ public final class ListenerContainer {
 		if (together.lockConflict()) {
 			this.batchSize.failed();
 		}
-		this.transactions.writeLock().lock();
-		try {
+		return exclusively(() -> {
 			List<Outcome> outcomes = new ArrayList<>(batch.size());
 			for (MessageExt message : batch) {
-				outcomes.add(handleAlone(message));
+				outcomes.add(handleAlone(message, true));
 			}
 			return outcomes;
+		});
+	}
+
+	private <T> T exclusively(Supplier<T> transactions) {
+		this.transactions.writeLock().lock();
+		try {
+			return transactions.get();
 		}
 		finally {
 			this.transactions.writeLock().unlock();
@@ -225,7 +240,7 @@ public final class ListenerContainer {
 
 	private ConsumeOrderlyStatus consumeOrderly(List<MessageExt> messages, ConsumeOrderlyContext context) {
 		for (MessageExt message : messages) {
-			Outcome outcome = handleAlone(message);
+			Outcome outcome = handleAlone(message, true);
 			record(outcome, message);
 			boolean done = switch (outcome) {
 				case PROCESSED, DUPLICATE -> true;
@@ -249,9 +264,9 @@ public final class ListenerContainer {
 		return min(FIRST_PAUSE.multipliedBy(1L << Math.min(failures, 10)), LONGEST_PAUSE);
 	}
 
-	private Outcome handleAlone(MessageExt message) {
+	private Outcome handleAlone(MessageExt message, boolean conflictsFail) {
 		return this.tracing.inConsumerSpan(this.listener.topic(), this.listener.consumerGroup(),
-				message.getUserProperty(MessageHeaders.TRACEPARENT), () -> this.handler.handle(message));
+				message.getUserProperty(MessageHeaders.TRACEPARENT), () -> this.handler.handle(message, conflictsFail));
 	}
 
 	private boolean retry(MessageExt message) {

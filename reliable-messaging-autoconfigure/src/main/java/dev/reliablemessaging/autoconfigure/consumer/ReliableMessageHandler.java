@@ -57,8 +57,18 @@ public final class ReliableMessageHandler {
 		return this.listener;
 	}
 
-	/** Handles one message in a transaction of its own. */
+	/** Handles one message in a transaction of its own; losing lock conflicts on every try is a failure. */
 	Outcome handle(MessageExt message) {
+		return handle(message, true);
+	}
+
+	/**
+	 * Handles one message in a transaction of its own.
+	 * @param conflictsFail whether losing lock conflicts on every try is a failure of the message; when it is not,
+	 * {@link LostLockConflicts} is thrown instead, so that the caller can try again where the transactions it runs
+	 * beside cannot take the locks first
+	 */
+	Outcome handle(MessageExt message, boolean conflictsFail) {
 		String dedupKey = DedupKey.of(message);
 		Object payload;
 		try {
@@ -79,11 +89,16 @@ public final class ReliableMessageHandler {
 			}
 			catch (RuntimeException | Error ex) {
 				Throwable cause = (ex instanceof HandlerFailure) ? ex.getCause() : ex;
-				if (attempt < LOCK_CONFLICT_TRIES && lockConflict(cause)) {
-					logger.debug("Message {} of topic {} lost a lock conflict on try {}; trying again", dedupKey,
-							message.getTopic(), attempt, cause);
-					pauseAfterConflict();
-					continue;
+				if (lockConflict(cause)) {
+					if (attempt < LOCK_CONFLICT_TRIES) {
+						logger.debug("Message {} of topic {} lost a lock conflict on try {}; trying again", dedupKey,
+								message.getTopic(), attempt, cause);
+						pauseAfterConflict();
+						continue;
+					}
+					if (!conflictsFail) {
+						throw new LostLockConflicts();
+					}
 				}
 				logger.warn("Listener {} failed on message {} (key {}) of topic {}, delivery {}; it will be "
 						+ "redelivered", this.listener.description(), dedupKey, key(message), message.getTopic(),
@@ -229,6 +244,15 @@ public final class ReliableMessageHandler {
 	private static String firstLine(Throwable ex) {
 		String text = String.valueOf(ex.getMessage());
 		return ex.getClass().getSimpleName() + ": " + text.lines().findFirst().orElse("");
+	}
+
+	/** A message lost a lock conflict on every try, and the caller said that this is not its failure yet. */
+	static final class LostLockConflicts extends RuntimeException {
+
+		LostLockConflicts() {
+			super("lost a lock conflict on every try", null, false, false);
+		}
+
 	}
 
 	/** What became of a message. */
