@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class BrokerOutageTests {
 	void messagesPublishedWhileTheBrokerIsDownStayPendingAndAllArriveWhenItReturns() {
 		String topic = TestContexts.uniqueTopic("outage");
 		try (EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(
-				EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("outage")))) {
+				EmbeddedBrokerSettings.of(SharedBroker.tempDir("outage")))) {
 			rocketMq.startNameServer();
 			TestContexts.runner()
 				.withPropertyValues("reliable-messaging.rocketmq.name-server=" + rocketMq.nameServerAddress(),

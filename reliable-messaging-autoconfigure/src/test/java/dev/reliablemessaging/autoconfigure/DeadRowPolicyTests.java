@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 
 import dev.reliablemessaging.OutboxPublisher;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class DeadRowPolicyTests {
 	void rowsWaitOutAnOutageLongerThanTheWholeBackoffScheduleAndAllArrive() {
 		String topic = TestContexts.uniqueTopic("long-outage");
 		try (EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(
-				EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("long-outage")))) {
+				EmbeddedBrokerSettings.of(SharedBroker.tempDir("long-outage")))) {
 			rocketMq.start();
 			shortSchedule(rocketMq).withPropertyValues("reliable-messaging.rocketmq.topics=" + topic).run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -51,7 +52,7 @@ class DeadRowPolicyTests {
 	void rowsOfATopicWithNoRouteWaitForTheBrokerAndNeverBecomeDead() {
 		String topic = TestContexts.uniqueTopic("no-route");
 		try (EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(
-				EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("no-route")))) {
+				EmbeddedBrokerSettings.of(SharedBroker.tempDir("no-route")))) {
 			rocketMq.startNameServer();
 			shortSchedule(rocketMq).run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -72,7 +73,7 @@ class DeadRowPolicyTests {
 	@Test
 	void aMessageTheBrokerRefusesBecomesDeadAfterMaxAttemptsAndIsCounted() {
 		String topic = TestContexts.uniqueTopic("refused");
-		try (EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("small"))
+		try (EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(SharedBroker.tempDir("small"))
 			.withStoreCustomizer((store) -> store.setMaxMessageSize(1024)))) {
 			rocketMq.start();
 			shortSchedule(rocketMq).withConfiguration(TestContexts.METRICS)

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.rocketmq.store.config.BrokerRole;
@@ -24,7 +25,7 @@ class ReplicationStatusTests {
 
 	@BeforeAll
 	static void startSyncMasterWithoutSlave() {
-		syncMaster = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("sync-master"))
+		syncMaster = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(SharedBroker.tempDir("sync-master"))
 			.withStoreCustomizer((store) -> {
 				store.setBrokerRole(BrokerRole.SYNC_MASTER);
 				store.setTotalReplicas(2);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 
 /**
@@ -24,7 +25,7 @@ public final class SharedBroker {
 	/** The shared broker's name server address, starting the broker on first use. */
 	public static synchronized String nameServer() {
 		if (broker == null) {
-			broker = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(tempDir("shared-broker"))
+			broker = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(tempDir("shared-broker"))
 				.withStoreCustomizer((store) -> store.setMessageDelayLevel(FAST_REDELIVERY))).start();
 			Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "shared-broker-shutdown"));
 		}

@@ -21,6 +21,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.autoconfigure.SharedBroker;
 import dev.reliablemessaging.autoconfigure.TestDatabase;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
@@ -293,7 +294,7 @@ class BenchmarkSuite {
 
 	private EmbeddedRocketMq broker(FlushDiskType flush) {
 		EmbeddedRocketMq broker = new EmbeddedRocketMq(
-				EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("bench-" + flush)).withFlushDiskType(flush)).start();
+				EmbeddedBrokerSettings.of(SharedBroker.tempDir("bench-" + flush)).withFlushDiskType(flush)).start();
 		this.resources.add(broker);
 		return broker;
 	}

@@ -2,6 +2,7 @@ package dev.reliablemessaging.faults;
 
 import java.nio.file.Path;
 
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import org.apache.rocketmq.store.config.BrokerRole;
 
@@ -18,7 +19,7 @@ public final class FaultBrokerMain {
 
 	public static void main(String[] args) throws InterruptedException {
 		String mode = args[0];
-		EmbeddedRocketMq.Settings settings = EmbeddedRocketMq.Settings.of(Path.of(args[1]))
+		EmbeddedBrokerSettings settings = EmbeddedBrokerSettings.of(Path.of(args[1]))
 			.withPorts(Integer.parseInt(args[2]), Integer.parseInt(args[3]))
 			.withBrokerBindHost(args[4]);
 		if (mode.equals("master") || mode.equals("slave")) {

@@ -1,19 +1,14 @@
 package dev.reliablemessaging.autoconfigure.consumer;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 
 import dev.reliablemessaging.DedupKey;
-import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.LostLockConflicts;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Outcome;
-import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Together;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqClients;
 import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
 import dev.reliablemessaging.autoconfigure.support.MessageTracing;
@@ -57,8 +52,6 @@ public final class ListenerContainer {
 
 	private final ListenerMethod listener;
 
-	private final ReliableMessageHandler handler;
-
 	private final MessageHandBack handBack;
 
 	private final DefaultMQPushConsumer consumer;
@@ -67,22 +60,15 @@ public final class ListenerContainer {
 
 	private final MessagingMetrics metrics;
 
-	private final MessageTracing tracing;
-
-	private final AdaptiveBatchSize batchSize;
-
-	/** Shared by the transactions of this container, held alone by those of a batch that failed. */
-	private final ReentrantReadWriteLock transactions = new ReentrantReadWriteLock();
+	private final DeliveryHandler deliveries;
 
 	private volatile boolean running;
 
 	ListenerContainer(ReliableMessageHandler handler, MessageHandBack handBack, RocketMqClients endpoint,
 			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing) {
 		this.listener = handler.listener();
-		this.handler = handler;
 		this.handBack = handBack;
 		this.metrics = metrics;
-		this.tracing = tracing;
 		for (Outcome outcome : Outcome.values()) {
 			this.outcomes.put(outcome, new AtomicLong());
 		}
@@ -95,9 +81,10 @@ public final class ListenerContainer {
 		this.consumer.setConsumeThreadMin(settings.threads());
 		this.consumer.setConsumeThreadMax(settings.threads());
 		// an orderly batch shares its redeliveries: a failing message would use up those of the messages after it
-		this.batchSize = new AdaptiveBatchSize(this.listener.orderly() ? 1 : settings.batchSize(),
+		AdaptiveBatchSize batchSize = new AdaptiveBatchSize(this.listener.orderly() ? 1 : settings.batchSize(),
 				this.consumer::setConsumeMessageBatchMaxSize);
-		this.consumer.setConsumeMessageBatchMaxSize(this.batchSize.current());
+		this.consumer.setConsumeMessageBatchMaxSize(batchSize.current());
+		this.deliveries = new DeliveryHandler(handler, batchSize, tracing);
 		this.consumer.setAwaitTerminationMillisWhenShutdown(settings.shutdownWait().toMillis());
 		if (this.listener.orderly()) {
 			this.consumer.registerMessageListener((MessageListenerOrderly) this::consumeOrderly);
@@ -131,13 +118,7 @@ public final class ListenerContainer {
 
 	private ConsumeConcurrentlyStatus consumeConcurrently(List<MessageExt> messages,
 			ConsumeConcurrentlyContext context) {
-		List<Outcome> results = new ArrayList<>(messages.size());
-		// the size is read again for every slice: one that lost a lock conflict shrinks those after it at once
-		for (int from = 0; from < messages.size();) {
-			int to = Math.min(messages.size(), from + this.batchSize.current());
-			results.addAll(handle(messages.subList(from, to)));
-			from = to;
-		}
+		List<Outcome> results = this.deliveries.handle(messages);
 		boolean allDone = true;
 		for (int i = 0; i < messages.size(); i++) {
 			MessageExt message = messages.get(i);
@@ -149,60 +130,6 @@ public final class ListenerContainer {
 		// only when a hand-back could not be stored before the container stopped: then RocketMQ redelivers them all,
 		// and the inbox absorbs those that were done
 		return allDone ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
-	}
-
-	/**
-	 * Handles messages delivered together in one transaction, or each alone when that transaction fails; a lock
-	 * conflict between batches halves the batch size at once, also for the batches that wait to be handled. Messages
-	 * of a batch that failed are handled alone while no other transaction of this container runs, so that they meet
-	 * no lock a batch holds: batching never adds a failure the listener would not have alone.
-	 */
-	private List<Outcome> handle(List<MessageExt> batch) {
-		if (batch.size() == 1) {
-			this.batchSize.handled();
-			try {
-				return List.of(whileShared(() -> handleAlone(batch.get(0), false)));
-			}
-			catch (LostLockConflicts ex) {
-				// it lost to batches of this container every time: once more where none of them runs
-				return List.of(exclusively(() -> handleAlone(batch.get(0), true)));
-			}
-		}
-		Together together = whileShared(() -> this.handler.handleTogether(batch, this.tracing));
-		if (together.outcomes() != null) {
-			this.batchSize.handled();
-			return together.outcomes();
-		}
-		if (together.lockConflict()) {
-			this.batchSize.failed();
-		}
-		return exclusively(() -> {
-			List<Outcome> outcomes = new ArrayList<>(batch.size());
-			for (MessageExt message : batch) {
-				outcomes.add(handleAlone(message, true));
-			}
-			return outcomes;
-		});
-	}
-
-	private <T> T exclusively(Supplier<T> transactions) {
-		this.transactions.writeLock().lock();
-		try {
-			return transactions.get();
-		}
-		finally {
-			this.transactions.writeLock().unlock();
-		}
-	}
-
-	private <T> T whileShared(Supplier<T> transaction) {
-		this.transactions.readLock().lock();
-		try {
-			return transaction.get();
-		}
-		finally {
-			this.transactions.readLock().unlock();
-		}
 	}
 
 	/** Whether the message is done with: processed, a duplicate, or its copy stored for later. */
@@ -240,7 +167,7 @@ public final class ListenerContainer {
 
 	private ConsumeOrderlyStatus consumeOrderly(List<MessageExt> messages, ConsumeOrderlyContext context) {
 		for (MessageExt message : messages) {
-			Outcome outcome = handleAlone(message, true);
+			Outcome outcome = this.deliveries.handleAlone(message);
 			record(outcome, message);
 			boolean done = switch (outcome) {
 				case PROCESSED, DUPLICATE -> true;
@@ -262,11 +189,6 @@ public final class ListenerContainer {
 	/** The pause of an orderly queue before the next try of a message that failed {@code failures} times. */
 	static Duration pause(int failures) {
 		return min(FIRST_PAUSE.multipliedBy(1L << Math.min(failures, 10)), LONGEST_PAUSE);
-	}
-
-	private Outcome handleAlone(MessageExt message, boolean conflictsFail) {
-		return this.tracing.inConsumerSpan(this.listener.topic(), this.listener.consumerGroup(),
-				message.getUserProperty(MessageHeaders.TRACEPARENT), () -> this.handler.handle(message, conflictsFail));
 	}
 
 	private boolean retry(MessageExt message) {

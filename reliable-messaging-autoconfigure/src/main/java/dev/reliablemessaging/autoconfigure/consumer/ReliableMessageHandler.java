@@ -18,6 +18,7 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -64,9 +65,9 @@ public final class ReliableMessageHandler {
 
 	/**
 	 * Handles one message in a transaction of its own.
-	 * @param conflictsFail whether losing lock conflicts on every try is a failure of the message; when it is not,
-	 * {@link LostLockConflicts} is thrown instead, so that the caller can try again where the transactions it runs
-	 * beside cannot take the locks first
+	 * @param conflictsFail whether losing a deadlock on every try is a failure of the message; when it is not,
+	 * {@link LostDeadlocks} is thrown instead, so that the caller can try again where the transactions it runs
+	 * beside cannot take the locks first (a lock wait that timed out is a failure either way)
 	 */
 	Outcome handle(MessageExt message, boolean conflictsFail) {
 		String dedupKey = DedupKey.of(message);
@@ -96,8 +97,8 @@ public final class ReliableMessageHandler {
 						pauseAfterConflict();
 						continue;
 					}
-					if (!conflictsFail) {
-						throw new LostLockConflicts();
+					if (!conflictsFail && deadlock(cause)) {
+						throw new LostDeadlocks(cause);
 					}
 				}
 				logger.warn("Listener {} failed on message {} (key {}) of topic {}, delivery {}; it will be "
@@ -116,6 +117,19 @@ public final class ReliableMessageHandler {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a lock conflict was a deadlock or a serialization failure, which another transaction caused by taking
+	 * locks in another order, rather than a lock wait that timed out, which waiting alone would not have avoided.
+	 */
+	static boolean deadlock(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof CannotAcquireLockException) {
+				return false;
+			}
+		}
+		return lockConflict(failure);
 	}
 
 	private static void pauseAfterConflict() {
@@ -244,15 +258,6 @@ public final class ReliableMessageHandler {
 	private static String firstLine(Throwable ex) {
 		String text = String.valueOf(ex.getMessage());
 		return ex.getClass().getSimpleName() + ": " + text.lines().findFirst().orElse("");
-	}
-
-	/** A message lost a lock conflict on every try, and the caller said that this is not its failure yet. */
-	static final class LostLockConflicts extends RuntimeException {
-
-		LostLockConflicts() {
-			super("lost a lock conflict on every try", null, false, false);
-		}
-
 	}
 
 	/** What became of a message. */

@@ -27,7 +27,7 @@ public final class EmbeddedBrokerAutoConfiguration {
 	@ConditionalOnMissingBean
 	EmbeddedRocketMq reliableMessagingEmbeddedBroker(ReliableMessagingProperties properties) {
 		ReliableMessagingProperties.Embedded embedded = properties.getRocketmq().getEmbedded();
-		EmbeddedRocketMq.Settings settings = EmbeddedRocketMq.Settings.of(embedded.getStoreDir())
+		EmbeddedBrokerSettings settings = EmbeddedBrokerSettings.of(embedded.getStoreDir())
 			.withFlushDiskType(FlushDiskType.valueOf(embedded.getFlushDiskType().name()))
 			.withPorts(embedded.getNameServerPort(), embedded.getBrokerPort());
 		return new EmbeddedRocketMq(settings).start();

@@ -2,9 +2,6 @@ package dev.reliablemessaging.autoconfigure.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +49,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
 	private static final int CONSUME_QUEUE_FILE_SIZE = 300_000 * 20;
 
-	private final Settings settings;
+	private final EmbeddedBrokerSettings settings;
 
 	private final int nameServerPort;
 
@@ -64,11 +61,11 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
 	private @Nullable BrokerController broker;
 
-	public EmbeddedRocketMq(Settings settings) {
+	public EmbeddedRocketMq(EmbeddedBrokerSettings settings) {
 		this.settings = settings;
-		this.nameServerPort = (settings.nameServerPort() != 0) ? settings.nameServerPort() : freePort();
-		this.brokerPort = (settings.brokerPort() != 0) ? settings.brokerPort() : freeBrokerPort();
-		this.haPort = freePort();
+		this.nameServerPort = (settings.nameServerPort() != 0) ? settings.nameServerPort() : LoopbackPorts.free();
+		this.brokerPort = (settings.brokerPort() != 0) ? settings.brokerPort() : LoopbackPorts.freeForBroker();
+		this.haPort = LoopbackPorts.free();
 	}
 
 	/** Starts the name server and the broker and waits until the broker is registered. */
@@ -277,106 +274,6 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 			throw new UncheckedIOException("Cannot create the embedded RocketMQ directory " + dir, ex);
 		}
 		return dir;
-	}
-
-	/** A free port whose neighbour two below (the broker's second, "fast" listener) is free too. */
-	private static int freeBrokerPort() {
-		for (int i = 0; i < 50; i++) {
-			int port = freePort();
-			if (port > 1026 && isFree(port - 2)) {
-				return port;
-			}
-		}
-		throw new IllegalStateException("Found no free pair of ports for the embedded RocketMQ broker");
-	}
-
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Found no free port", ex);
-		}
-	}
-
-	private static boolean isFree(int port) {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(HOST, port));
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	/**
-	 * How to run the embedded broker.
-	 * @param storeDir where the name server's and the broker's files live
-	 * @param flushDiskType the broker's flush mode
-	 * @param nameServerPort the name server's port, 0 for a free one
-	 * @param brokerPort the broker's port, 0 for a free one
-	 * @param brokerName the broker's name
-	 * @param storeCustomizer a last say on the store settings (replication in tests, for example)
-	 * @param users access keys and secret keys of the users, when RocketMQ's authentication is on; empty for off
-	 * @param tlsOnly whether the name server and broker accept TLS connections only
-	 * @param brokerBindHost the loopback address the broker listens on (it advertises 127.0.0.1)
-	 * @param brokerId 0 for a master, 1 and up for its slaves
-	 */
-	public record Settings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, int brokerPort, String brokerName,
-			Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
-			String brokerBindHost, long brokerId) {
-
-		public static Settings of(Path storeDir) {
-			return new Settings(storeDir, FlushDiskType.SYNC_FLUSH, 0, 0, "embedded-broker", (store) -> {
-			}, Map.of(), false, HOST, MixAll.MASTER_ID);
-		}
-
-		public Settings withFlushDiskType(FlushDiskType type) {
-			return new Settings(this.storeDir, type, this.nameServerPort, this.brokerPort, this.brokerName,
-					this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
-		}
-
-		public Settings withPorts(int nameServer, int broker) {
-			return new Settings(this.storeDir, this.flushDiskType, nameServer, broker, this.brokerName,
-					this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
-		}
-
-		public Settings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
-			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-					this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
-		}
-
-		/** Turns on RocketMQ's authentication with these users (access key to secret key). */
-		public Settings withUsers(Map<String, String> users) {
-			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-					this.brokerName, this.storeCustomizer, Map.copyOf(users), this.tlsOnly, this.brokerBindHost, this.brokerId);
-		}
-
-		/**
-		 * Makes the name server and broker accept TLS connections only, with the certificate RocketMQ's TLS settings
-		 * name (a self-signed one in its test mode, the default).
-		 */
-		/**
-		 * Binds the broker to another loopback address while it still advertises 127.0.0.1, so that a proxy on
-		 * 127.0.0.1 and the same port stands between the broker and its clients.
-		 */
-		public Settings withBrokerBindHost(String host) {
-			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-					this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId);
-		}
-
-		/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
-		public Settings withBrokerId(long id) {
-			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-					this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id);
-		}
-
-		public Settings withTlsOnly() {
-			return new Settings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-					this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId);
-		}
-
 	}
 
 }

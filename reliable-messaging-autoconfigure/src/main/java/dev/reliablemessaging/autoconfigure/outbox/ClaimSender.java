@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.reliablemessaging.autoconfigure.outbox.OutboxClaims.Claim;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRow.OrderingScope;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRows.FailedRow;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRows.SentRow;

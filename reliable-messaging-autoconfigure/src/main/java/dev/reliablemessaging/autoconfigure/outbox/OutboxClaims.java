@@ -1,7 +1,5 @@
 package dev.reliablemessaging.autoconfigure.outbox;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import dev.reliablemessaging.autoconfigure.jdbc.JdbcValues;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRow.OrderingScope;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,9 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  * transaction holds. Times are the database's.
  */
 public final class OutboxClaims {
-
-	private static final String COLUMNS = "o.id, o.message_id, o.topic, o.tag, o.message_key, o.ordering_key, "
-			+ "o.headers, o.payload, o.attempts, o.refusals, o.created_at, o.status, o.next_attempt_at, o.lease_until";
 
 	private static final String FREE = "o.status = 'PENDING' AND o.next_attempt_at <= ? "
 			+ "AND (o.lease_until IS NULL OR o.lease_until < ?)";
@@ -90,14 +84,9 @@ public final class OutboxClaims {
 	/** How many windows past the first the poller may look at when the first holds too few free rows. */
 	private static final int EXTRA_WINDOWS = 8;
 
-	private static final TypeReference<Map<String, String>> HEADERS_TYPE = new TypeReference<>() {
-	};
-
 	private final RelayDatabase database;
 
-	private final JsonMapper jsonMapper;
-
-	private final RowMapper<Candidate> candidateMapper = this::mapCandidate;
+	private final RowMapper<ClaimCandidate> candidates;
 
 	/**
 	 * Where the poller's next claim continues when held-back rows filled every window of its last one; 0 for
@@ -107,7 +96,7 @@ public final class OutboxClaims {
 
 	public OutboxClaims(RelayDatabase database, JsonMapper jsonMapper) {
 		this.database = database;
-		this.jsonMapper = jsonMapper;
+		this.candidates = ClaimCandidate.mapper(jsonMapper);
 	}
 
 	/**
@@ -119,7 +108,7 @@ public final class OutboxClaims {
 	Claim claimDue(String owner, int limit, Duration lease) {
 		return claim(owner, lease, (now) -> {
 			int windowSize = limit * WINDOW_FACTOR;
-			List<Candidate> rows = new ArrayList<>();
+			List<ClaimCandidate> rows = new ArrayList<>();
 			long after = 0;
 			for (int round = 0; round <= EXTRA_WINDOWS; round++) {
 				List<Long> window = selectWindow(null, after, windowSize, now);
@@ -145,7 +134,7 @@ public final class OutboxClaims {
 	/** The fast path's claim: of the rows with these message ids, those free to send now. */
 	Claim claimWritten(String owner, Collection<String> messageIds, int limit, Duration lease) {
 		return claim(owner, lease, (now) -> {
-			List<Candidate> rows = new ArrayList<>();
+			List<ClaimCandidate> rows = new ArrayList<>();
 			List<Long> window = selectWindow(messageIds, 0, Math.max(limit, messageIds.size()), now);
 			if (!window.isEmpty()) {
 				takeFree(rows, window, true, limit, now);
@@ -158,7 +147,7 @@ public final class OutboxClaims {
 		long started = System.nanoTime();
 		Claim claim = this.database.inTransaction(() -> {
 			Instant now = this.database.now();
-			List<Candidate> rows = selection.select(now);
+			List<ClaimCandidate> rows = selection.select(now);
 			rows.sort((a, b) -> Long.compare(a.row().id(), b.row().id()));
 			if (!rows.isEmpty()) {
 				List<Object> args = new ArrayList<>(List.of(owner, JdbcValues.timestamp(now.plus(lease))));
@@ -167,14 +156,14 @@ public final class OutboxClaims {
 					.update(LEASE.formatted(this.database.table(), JdbcValues.placeholders(rows.size())),
 							args.toArray());
 			}
-			return new Claim(rows.stream().map(Candidate::row).toList(), started + lease.toNanos());
+			return new Claim(rows.stream().map(ClaimCandidate::row).toList(), started + lease.toNanos());
 		});
 		return (claim != null) ? claim : new Claim(List.of(), started);
 	}
 
 	/** Adds the free rows of a window: its heads, then the runs of free rows that follow the ordered heads. */
-	private void takeFree(List<Candidate> rows, List<Long> window, boolean exact, int limit, Instant now) {
-		List<Candidate> heads = selectHeads(window, exact, limit - rows.size(), now);
+	private void takeFree(List<ClaimCandidate> rows, List<Long> window, boolean exact, int limit, Instant now) {
+		List<ClaimCandidate> heads = selectHeads(window, exact, limit - rows.size(), now);
 		rows.addAll(heads);
 		if (rows.size() < limit) {
 			rows.addAll(selectFollowers(heads, limit - rows.size(), now, window.get(window.size() - 1)));
@@ -202,7 +191,7 @@ public final class OutboxClaims {
 	 * The free rows of the window. The poller's window is given as its id range (two parameters, however large the
 	 * batch; the other conditions pick the same rows); the fast path's few rows by their ids.
 	 */
-	private List<Candidate> selectHeads(List<Long> window, boolean exact, int limit, Instant now) {
+	private List<ClaimCandidate> selectHeads(List<Long> window, boolean exact, int limit, Instant now) {
 		Object at = JdbcValues.timestamp(now);
 		List<Object> args = new ArrayList<>();
 		String range;
@@ -218,18 +207,18 @@ public final class OutboxClaims {
 		args.add(at);
 		args.add(at);
 		args.add(limit);
-		String query = HEADS.formatted(this.database.table(), COLUMNS, range, FREE,
+		String query = HEADS.formatted(this.database.table(), ClaimCandidate.COLUMNS, range, FREE,
 				this.database.dialect().skipLocked());
-		return this.database.jdbc().query(query, this.candidateMapper, args.toArray());
+		return this.database.jdbc().query(query, this.candidates, args.toArray());
 	}
 
 	/**
 	 * The rows that follow each claimed head of an ordering key, as long as they are due, unleased and not locked by
 	 * another claim: the first row that is not ends the key's run, so the run is always a gap-free prefix.
 	 */
-	private List<Candidate> selectFollowers(List<Candidate> heads, int limit, Instant now, long windowEnd) {
+	private List<ClaimCandidate> selectFollowers(List<ClaimCandidate> heads, int limit, Instant now, long windowEnd) {
 		Map<OrderingScope, Long> headIdByScope = new LinkedHashMap<>();
-		for (Candidate head : heads) {
+		for (ClaimCandidate head : heads) {
 			if (head.row().ordered()) {
 				headIdByScope.put(head.row().scope(), head.row().id());
 			}
@@ -247,38 +236,17 @@ public final class OutboxClaims {
 		// the heads after the smallest one come back too and are passed over below
 		args.add(limit + headIdByScope.size());
 		String pairs = String.join(", ", Collections.nCopies(headIdByScope.size(), "(?, ?)"));
-		String query = FOLLOWERS.formatted(this.database.table(), COLUMNS, pairs);
-		List<Candidate> candidates = this.database.jdbc().query(query, this.candidateMapper, args.toArray());
-		List<Candidate> runs = runsOfFreeRows(candidates, headIdByScope, now);
+		String query = FOLLOWERS.formatted(this.database.table(), ClaimCandidate.COLUMNS, pairs);
+		List<ClaimCandidate> candidates = this.database.jdbc().query(query, this.candidates, args.toArray());
+		List<ClaimCandidate> runs = ClaimCandidate.runsOfFreeRows(candidates, headIdByScope, now);
 		return lockedPrefixes(runs, limit, now);
-	}
-
-	/** Of the candidates, each key's rows after its head up to the first that is not free. */
-	private static List<Candidate> runsOfFreeRows(List<Candidate> candidates, Map<OrderingScope, Long> headIdByScope,
-			Instant now) {
-		Set<OrderingScope> ended = new HashSet<>();
-		List<Candidate> runs = new ArrayList<>();
-		for (Candidate candidate : candidates) {
-			OrderingScope scope = candidate.row().scope();
-			Long headId = headIdByScope.get(scope);
-			if (headId == null || candidate.row().id() <= headId || ended.contains(scope)) {
-				continue;
-			}
-			if (candidate.freeAt(now)) {
-				runs.add(candidate);
-			}
-			else {
-				ended.add(scope);
-			}
-		}
-		return runs;
 	}
 
 	/**
 	 * Locks the rows of the runs that are still free, passing over those another claim holds, and keeps each key's
 	 * run up to its first row that could not be locked.
 	 */
-	private List<Candidate> lockedPrefixes(List<Candidate> runs, int limit, Instant now) {
+	private List<ClaimCandidate> lockedPrefixes(List<ClaimCandidate> runs, int limit, Instant now) {
 		if (runs.isEmpty()) {
 			return List.of();
 		}
@@ -291,8 +259,8 @@ public final class OutboxClaims {
 				this.database.dialect().skipLocked());
 		Set<Long> locked = new HashSet<>(this.database.jdbc().queryForList(query, Long.class, args.toArray()));
 		Set<OrderingScope> ended = new LinkedHashSet<>();
-		List<Candidate> followers = new ArrayList<>();
-		for (Candidate candidate : runs) {
+		List<ClaimCandidate> followers = new ArrayList<>();
+		for (ClaimCandidate candidate : runs) {
 			OrderingScope scope = candidate.row().scope();
 			if (ended.contains(scope)) {
 				continue;
@@ -309,46 +277,10 @@ public final class OutboxClaims {
 		return followers;
 	}
 
-	private Candidate mapCandidate(ResultSet rs, int rowNum) throws SQLException {
-		String headers = rs.getString("headers");
-		OutboxRow row = new OutboxRow(rs.getLong("id"), rs.getString("message_id"), rs.getString("topic"),
-				rs.getString("tag"), rs.getString("message_key"), rs.getString("ordering_key"),
-				(headers != null) ? this.jsonMapper.readValue(headers, HEADERS_TYPE) : Map.of(),
-				rs.getBytes("payload"), rs.getInt("attempts"), rs.getInt("refusals"),
-				JdbcValues.instant(rs, "created_at"));
-		return new Candidate(row, OutboxStatus.valueOf(rs.getString("status")),
-				JdbcValues.instant(rs, "next_attempt_at"), JdbcValues.nullableInstant(rs, "lease_until"));
-	}
-
-	/**
-	 * The rows a relay holds until its lease runs out.
-	 * @param leaseDeadlineNanos when the lease ends, on this JVM's {@link System#nanoTime()}, counted from before the
-	 * claim began, so never later than the lease in the table
-	 */
-	record Claim(List<OutboxRow> rows, long leaseDeadlineNanos) {
-
-		/** How much of the lease is left now. */
-		Duration leaseLeft() {
-			return Duration.ofNanos(this.leaseDeadlineNanos - System.nanoTime());
-		}
-
-	}
-
 	/** How a claim picks its rows, given the database's time. */
 	private interface Selection {
 
-		List<Candidate> select(Instant now);
-
-	}
-
-	/** A selected row with the fields that decide whether it may be claimed. */
-	private record Candidate(OutboxRow row, OutboxStatus status, Instant nextAttemptAt, @Nullable Instant leaseUntil) {
-
-		/** Pending, due and unleased; a dead row is never free, so it ends its key's run. */
-		boolean freeAt(Instant now) {
-			return this.status == OutboxStatus.PENDING && !this.nextAttemptAt.isAfter(now)
-					&& (this.leaseUntil == null || this.leaseUntil.isBefore(now));
-		}
+		List<ClaimCandidate> select(Instant now);
 
 	}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.reliablemessaging.autoconfigure.OutboxTableProbe;
 import dev.reliablemessaging.autoconfigure.SharedBroker;
 import dev.reliablemessaging.autoconfigure.TestContexts;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import dev.reliablemessaging.autoconfigure.jdbc.JdbcValues;
 import org.apache.rocketmq.store.config.FlushDiskType;
@@ -32,7 +33,7 @@ class BrokerAuditAndHealthTests {
 
 	@BeforeAll
 	static void startAsyncFlushBroker() {
-		asyncFlush = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("async-flush"))
+		asyncFlush = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(SharedBroker.tempDir("async-flush"))
 			.withFlushDiskType(FlushDiskType.ASYNC_FLUSH)).start();
 	}
 

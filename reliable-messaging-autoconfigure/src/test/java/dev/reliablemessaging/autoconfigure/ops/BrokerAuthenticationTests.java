@@ -13,6 +13,7 @@ import dev.reliablemessaging.autoconfigure.SharedBroker;
 import dev.reliablemessaging.autoconfigure.TestContexts;
 import dev.reliablemessaging.autoconfigure.TestOrders;
 import dev.reliablemessaging.autoconfigure.TestWarehouse;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqClients;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +47,7 @@ class BrokerAuthenticationTests {
 
 	@BeforeAll
 	static void startBrokerWithAuthentication() {
-		broker = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("auth"))
+		broker = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(SharedBroker.tempDir("auth"))
 			.withUsers(Map.of(ACCESS_KEY, SECRET_KEY))).start();
 	}
 

@@ -14,7 +14,7 @@ import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
 import dev.reliablemessaging.autoconfigure.jdbc.SchemaMigrator;
 import dev.reliablemessaging.autoconfigure.jdbc.SqlDialect;
-import dev.reliablemessaging.autoconfigure.outbox.OutboxClaims.Claim;
+import dev.reliablemessaging.autoconfigure.outbox.Claim;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;

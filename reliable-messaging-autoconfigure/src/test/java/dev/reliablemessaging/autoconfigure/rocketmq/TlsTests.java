@@ -9,6 +9,7 @@ import dev.reliablemessaging.autoconfigure.SharedBroker;
 import dev.reliablemessaging.autoconfigure.TestContexts;
 import dev.reliablemessaging.autoconfigure.TestOrders;
 import dev.reliablemessaging.autoconfigure.TestWarehouse;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -60,7 +61,7 @@ class TlsTests {
 		TlsSystemConfig.tlsServerKeyPath = certificate.privateKey().getPath();
 		TlsSystemConfig.tlsClientAuthServer = true;
 		TlsSystemConfig.tlsClientTrustCertPath = certificate.certificate().getPath();
-		broker = new EmbeddedRocketMq(EmbeddedRocketMq.Settings.of(SharedBroker.tempDir("tls")).withTlsOnly()).start();
+		broker = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(SharedBroker.tempDir("tls")).withTlsOnly()).start();
 	}
 
 	@AfterAll

@@ -1,0 +1,81 @@
+package dev.reliablemessaging.autoconfigure.embedded;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.store.config.FlushDiskType;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
+
+/**
+ * How to run the embedded broker: built from {@link #of(Path)} and the {@code with...} methods.
+ * @param storeDir where the name server's and the broker's files live
+ * @param flushDiskType the broker's flush mode
+ * @param nameServerPort the name server's port, 0 for a free one
+ * @param brokerPort the broker's port, 0 for a free one
+ * @param brokerName the broker's name
+ * @param storeCustomizer a last say on the store settings (replication in tests, for example)
+ * @param users access keys and secret keys of the users, when RocketMQ's authentication is on; empty for off
+ * @param tlsOnly whether the name server and broker accept TLS connections only
+ * @param brokerBindHost the loopback address the broker listens on (it advertises 127.0.0.1)
+ * @param brokerId 0 for a master, 1 and up for its slaves
+ */
+public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, int brokerPort,
+		String brokerName, Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
+		String brokerBindHost, long brokerId) {
+
+	private static final String LOOPBACK = "127.0.0.1";
+
+	public static EmbeddedBrokerSettings of(Path storeDir) {
+		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, 0, "embedded-broker", (store) -> {
+		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID);
+	}
+
+	public EmbeddedBrokerSettings withFlushDiskType(FlushDiskType type) {
+		return new EmbeddedBrokerSettings(this.storeDir, type, this.nameServerPort, this.brokerPort, this.brokerName,
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
+	}
+
+	public EmbeddedBrokerSettings withPorts(int nameServer, int broker) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, broker, this.brokerName,
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
+	}
+
+	public EmbeddedBrokerSettings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
+	}
+
+	/** Turns on RocketMQ's authentication with these users (access key to secret key). */
+	public EmbeddedBrokerSettings withUsers(Map<String, String> users) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+				this.brokerName, this.storeCustomizer, Map.copyOf(users), this.tlsOnly, this.brokerBindHost,
+				this.brokerId);
+	}
+
+	/**
+	 * Binds the broker to another loopback address while it still advertises 127.0.0.1, so that a proxy on
+	 * 127.0.0.1 and the same port stands between the broker and its clients.
+	 */
+	public EmbeddedBrokerSettings withBrokerBindHost(String host) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId);
+	}
+
+	/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
+	public EmbeddedBrokerSettings withBrokerId(long id) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id);
+	}
+
+	/**
+	 * Makes the name server and broker accept TLS connections only, with the certificate RocketMQ's TLS settings
+	 * name (a self-signed one in its test mode, the default).
+	 */
+	public EmbeddedBrokerSettings withTlsOnly() {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId);
+	}
+
+}
