@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.message.MessageConst;
-import org.apache.rocketmq.common.topic.TopicValidator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,8 +40,6 @@ public final class OutboundMessage {
 
 	/** Prefix of the user properties that this starter sets itself. */
 	static final String RESERVED_HEADER_PREFIX = "RM_";
-
-	private static final Pattern TOPIC = Pattern.compile("[%|a-zA-Z0-9_-]+");
 
 	private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
@@ -79,7 +75,7 @@ public final class OutboundMessage {
 	 * @return a builder
 	 */
 	public static Builder builder(String topic) {
-		return new Builder(checkTopic(topic));
+		return new Builder(MessageText.checkTopic(topic));
 	}
 
 	public String topic() {
@@ -116,28 +112,6 @@ public final class OutboundMessage {
 				+ this.orderingKey + ", headers=" + this.headers.keySet() + "]";
 	}
 
-	static String checkTopic(@Nullable String topic) {
-		if (topic == null || topic.isBlank()) {
-			throw new IllegalArgumentException("topic must not be empty");
-		}
-		if (topic.length() > MAX_TOPIC_LENGTH) {
-			throw new IllegalArgumentException(
-					"topic '" + topic + "' is " + topic.length() + " characters long; the limit is " + MAX_TOPIC_LENGTH);
-		}
-		if (!TOPIC.matcher(topic).matches()) {
-			throw new IllegalArgumentException("topic '" + topic
-					+ "' may only contain letters, digits, '_', '-', '%' and '|' (RocketMQ refuses other characters)");
-		}
-		if (TopicValidator.isSystemTopic(topic) || TopicValidator.isNotAllowedSendTopic(topic)) {
-			throw new IllegalArgumentException("topic '" + topic + "' is a RocketMQ system topic");
-		}
-		if (topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(MixAll.DLQ_GROUP_TOPIC_PREFIX)) {
-			throw new IllegalArgumentException("topic '" + topic + "' is a consumer group's retry or dead-letter "
-					+ "topic; publish to the group's own topic instead");
-		}
-		return topic;
-	}
-
 	/**
 	 * Builds an {@link OutboundMessage}. Each setter checks its argument and throws
 	 * {@link IllegalArgumentException} naming the field when RocketMQ would refuse or mangle it.
@@ -172,7 +146,7 @@ public final class OutboundMessage {
 				return this;
 			}
 			if (tag.contains("||") || tag.equals("*") || tag.isBlank() || tag.length() > MAX_TAG_LENGTH
-					|| !printable(tag)) {
+					|| !MessageText.printable(tag)) {
 				throw new IllegalArgumentException("tag '" + tag + "' of a message to topic '" + this.topic
 						+ "' is not a usable RocketMQ tag: it must be at most " + MAX_TAG_LENGTH
 						+ " characters, not blank, not '*', without control characters or half surrogate pairs, "
@@ -215,7 +189,8 @@ public final class OutboundMessage {
 						+ "' is reserved (RocketMQ system properties and names starting with '"
 						+ RESERVED_HEADER_PREFIX + "')");
 			}
-			if (value == null || value.isBlank() || value.length() > MAX_HEADER_VALUE_LENGTH || !printable(value)) {
+			if (value == null || value.isBlank() || value.length() > MAX_HEADER_VALUE_LENGTH
+					|| !MessageText.printable(value)) {
 				throw new IllegalArgumentException("header '" + name + "' of a message to topic '" + this.topic
 						+ "' must have a value of 1 to " + MAX_HEADER_VALUE_LENGTH
 						+ " characters, not blank and without control characters or half surrogate pairs (RocketMQ "
@@ -261,13 +236,13 @@ public final class OutboundMessage {
 		private int propertiesBytes() {
 			int bytes = 0;
 			for (Map.Entry<String, String> header : this.headers.entrySet()) {
-				bytes += utf8Length(header.getKey()) + utf8Length(header.getValue()) + 2;
+				bytes += MessageText.utf8Length(header.getKey()) + MessageText.utf8Length(header.getValue()) + 2;
 			}
 			if (this.key != null) {
-				bytes += 2 * (utf8Length(this.key) + 2); // in KEYS and in a property of its own
+				bytes += 2 * (MessageText.utf8Length(this.key) + 2); // in KEYS and in a property of its own
 			}
 			if (this.tag != null) {
-				bytes += utf8Length(this.tag) + 2;
+				bytes += MessageText.utf8Length(this.tag) + 2;
 			}
 			return bytes;
 		}
@@ -277,55 +252,13 @@ public final class OutboundMessage {
 				return null;
 			}
 			if (value.length() > MAX_KEY_LENGTH || value.chars().anyMatch(Character::isWhitespace)
-					|| !printable(value)) {
+					|| !MessageText.printable(value)) {
 				throw new IllegalArgumentException(field + " '" + value + "' of a message to topic '" + this.topic
 						+ "' must be at most " + MAX_KEY_LENGTH + " characters without white space (RocketMQ "
 						+ "separates keys with spaces), control characters or half surrogate pairs");
 			}
 			return value;
 		}
-
-	}
-
-	/** Whether the text has no control characters and no unpaired surrogates, so it survives UTF-8 unchanged. */
-	private static boolean printable(String text) {
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (Character.isISOControl(c)) {
-				return false;
-			}
-			if (Character.isHighSurrogate(c)) {
-				if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-					return false;
-				}
-				i++;
-			}
-			else if (Character.isLowSurrogate(c)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private static int utf8Length(String text) {
-		int bytes = 0;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < 0x80) {
-				bytes += 1;
-			}
-			else if (c < 0x800) {
-				bytes += 2;
-			}
-			else if (Character.isHighSurrogate(c)) {
-				bytes += 4;
-				i++;
-			}
-			else {
-				bytes += 3;
-			}
-		}
-		return bytes;
 
 	}
 
