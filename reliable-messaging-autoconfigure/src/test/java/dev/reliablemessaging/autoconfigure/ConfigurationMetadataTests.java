@@ -1,7 +1,9 @@
 package dev.reliablemessaging.autoconfigure;
 
 import java.io.InputStream;
+import java.net.URL;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -61,7 +63,7 @@ class ConfigurationMetadataTests {
 	@Test
 	void everyPropertyHasADescription() throws Exception {
 		List<String> undocumented = new ArrayList<>();
-		for (JsonNode property : metadata().get("properties")) {
+		for (JsonNode property : properties()) {
 			JsonNode description = property.get("description");
 			if (description == null || description.asString().isBlank()) {
 				undocumented.add(property.get("name").asString());
@@ -73,7 +75,7 @@ class ConfigurationMetadataTests {
 	@Test
 	void theKeysAndTheirDefaultsStayAsTheyAre() throws Exception {
 		List<String> keys = new ArrayList<>();
-		for (JsonNode property : metadata().get("properties")) {
+		for (JsonNode property : properties()) {
 			String name = property.get("name").asString();
 			if (name.startsWith("reliable-messaging.")) {
 				JsonNode value = property.get("defaultValue");
@@ -84,11 +86,23 @@ class ConfigurationMetadataTests {
 		assertThat(keys).containsExactlyInAnyOrderElementsOf(KEYS_AND_DEFAULTS);
 	}
 
-	private JsonNode metadata() throws Exception {
-		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("generated metadata").isNotNull();
-			return new JsonMapper().readTree(in);
+	/** The properties of every module's metadata on the class path: this one's and the embedded broker's. */
+	private List<JsonNode> properties() throws Exception {
+		List<JsonNode> properties = new ArrayList<>();
+		List<URL> files = Collections.list(getClass().getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"));
+		for (URL file : files) {
+			try (InputStream in = file.openStream()) {
+				JsonNode metadata = new JsonMapper().readTree(in);
+				metadata.get("properties").forEach((property) -> {
+					if (property.get("name").asString().startsWith("reliable-messaging.")) {
+						properties.add(property);
+					}
+				});
+			}
 		}
+		assertThat(properties).as("reliable-messaging properties in " + files).isNotEmpty();
+		return properties;
 	}
 
 }

@@ -15,10 +15,9 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packages of the library depend one way: {@code ops -> outbox | consumer -> rocketmq | jdbc -> support -> api},
- * the embedded broker beside them on {@code rocketmq}; no edge between the outbox and the consumer. (That the public
- * API knows nothing of the implementation needs no test: it is a module of its own, which does not depend on this
- * one.)
+ * The packages of the library depend one way: {@code ops -> outbox | consumer -> rocketmq | jdbc -> support -> api};
+ * no edge between the outbox and the consumer. (That the public API and the embedded broker know nothing of the
+ * implementation needs no test: they are modules of their own, which do not depend on this one.)
  */
 class PackageLayeringTests {
 
@@ -62,18 +61,16 @@ class PackageLayeringTests {
 			.layer("ops").definedBy(BASE + ".ops..")
 			.layer("outbox").definedBy(BASE + ".outbox..")
 			.layer("consumer").definedBy(BASE + ".consumer..")
-			.layer("embedded").definedBy(BASE + ".embedded..")
 			.layer("rocketmq").definedBy(BASE + ".rocketmq..")
 			.layer("jdbc").definedBy(BASE + ".jdbc..")
 			.layer("support").definedBy(BASE + ".support..")
 			.whereLayer("ops").mayNotBeAccessedByAnyLayer()
-			.whereLayer("embedded").mayNotBeAccessedByAnyLayer()
 			.whereLayer("outbox").mayOnlyBeAccessedByLayers("ops")
 			.whereLayer("consumer").mayOnlyBeAccessedByLayers("ops")
-			.whereLayer("rocketmq").mayOnlyBeAccessedByLayers("ops", "outbox", "consumer", "embedded")
+			.whereLayer("rocketmq").mayOnlyBeAccessedByLayers("ops", "outbox", "consumer")
 			.whereLayer("jdbc").mayOnlyBeAccessedByLayers("ops", "outbox", "consumer")
 			.whereLayer("support")
-			.mayOnlyBeAccessedByLayers("ops", "outbox", "consumer", "embedded", "rocketmq", "jdbc");
+			.mayOnlyBeAccessedByLayers("ops", "outbox", "consumer", "rocketmq", "jdbc");
 	}
 
 }

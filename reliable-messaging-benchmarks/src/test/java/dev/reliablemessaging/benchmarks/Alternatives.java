@@ -14,9 +14,6 @@ import javax.sql.DataSource;
 
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
-import dev.reliablemessaging.autoconfigure.BrokerProbe;
-import dev.reliablemessaging.autoconfigure.TestContexts;
-import dev.reliablemessaging.autoconfigure.TestDatabase;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
 import dev.reliablemessaging.autoconfigure.outbox.Relay;
 import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
@@ -137,7 +134,7 @@ final class Alternatives {
 			failOnStartup(context);
 			createOrders(context);
 			Sending sending = Sending.of(library, context);
-			try (BrokerProbe probe = BrokerProbe.consume(nameServer, topic, (message) -> {
+			try (TopicReceiver receiver = TopicReceiver.receive(nameServer, topic, (message) -> {
 				String key = message.getUserProperty(MessageHeaders.KEY);
 				receipts.arrived((key != null) ? key : message.getKeys());
 			})) {

@@ -1,5 +1,6 @@
 package dev.reliablemessaging.benchmarks;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,6 @@ import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reliablemessaging.OutboundMessage;
-import dev.reliablemessaging.autoconfigure.SharedBroker;
-import dev.reliablemessaging.autoconfigure.TestDatabase;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
@@ -292,9 +291,9 @@ class BenchmarkSuite {
 		ratio("@ReliableListener / plain consumer", reliable, plain, 0.70);
 	}
 
-	private EmbeddedRocketMq broker(FlushDiskType flush) {
+	private EmbeddedRocketMq broker(FlushDiskType flush) throws IOException {
 		EmbeddedRocketMq broker = new EmbeddedRocketMq(
-				EmbeddedBrokerSettings.of(SharedBroker.tempDir("bench-" + flush)).withFlushDiskType(flush)).start();
+				EmbeddedBrokerSettings.of(Files.createTempDirectory("rm-bench-" + flush + "-")).withFlushDiskType(flush)).start();
 		this.resources.add(broker);
 		return broker;
 	}

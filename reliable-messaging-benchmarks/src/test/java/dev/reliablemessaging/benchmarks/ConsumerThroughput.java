@@ -10,8 +10,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reliablemessaging.ReliableListener;
-import dev.reliablemessaging.autoconfigure.TestContexts;
-import dev.reliablemessaging.autoconfigure.TestDatabase;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;

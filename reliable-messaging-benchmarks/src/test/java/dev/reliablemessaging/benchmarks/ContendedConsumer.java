@@ -14,8 +14,6 @@ import javax.sql.DataSource;
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.ReliableListener;
-import dev.reliablemessaging.autoconfigure.TestContexts;
-import dev.reliablemessaging.autoconfigure.TestDatabase;
 import dev.reliablemessaging.autoconfigure.consumer.ListenerContainer;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableListeners;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Outcome;

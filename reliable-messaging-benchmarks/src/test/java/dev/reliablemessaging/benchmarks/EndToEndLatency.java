@@ -14,8 +14,6 @@ import dev.reliablemessaging.MessageContext;
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.ReliableListener;
-import dev.reliablemessaging.autoconfigure.TestContexts;
-import dev.reliablemessaging.autoconfigure.TestDatabase;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;

@@ -13,6 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.reliablemessaging.test.EmbeddedRocketMqBroker;
+import dev.reliablemessaging.test.OutboxAssertions;
+import dev.reliablemessaging.test.PublishedMessage;
+import dev.reliablemessaging.test.PublishedMessages;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -25,12 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample end to end over HTTP, on H2 and the embedded broker.
+ * The sample end to end over HTTP, on H2 and the test kit's broker.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.datasource.url=jdbc:h2:mem:orders-${random.uuid};DB_CLOSE_DELAY=-1",
-				"reliable-messaging.rocketmq.embedded.store-dir=${java.io.tmpdir}/rm-sample-${random.uuid}",
 				"reliable-messaging.rocketmq.route-refresh-interval=1s" })
+@EmbeddedRocketMqBroker(topics = { Topics.ORDER_PLACED, Topics.STOCK_RESERVED, Topics.STOCK_REJECTED,
+		Topics.ORDER_STATUS })
 class OrderFlowTests {
 
 	private static final JsonMapper json = new JsonMapper();
@@ -42,6 +47,12 @@ class OrderFlowTests {
 
 	@Autowired
 	private JdbcTemplate jdbc;
+
+	@Autowired
+	private PublishedMessages published;
+
+	@Autowired
+	private OutboxAssertions outbox;
 
 	@Test
 	void fiveHundredOrdersAllSettleWithOneReservationEachAndExactStock() throws Exception {
@@ -71,6 +82,10 @@ class OrderFlowTests {
 			ids.add(body.get("id").asString());
 		}
 		pool.shutdown();
+		assertThat(this.published.ofTopic(Topics.ORDER_PLACED).size()).isEqualTo(500);
+		assertThat(this.published.ofTopic(Topics.ORDER_PLACED).all()).extracting(PublishedMessage::key)
+			.containsExactlyInAnyOrderElementsOf(ids);
+		this.outbox.awaitDrained(Duration.ofSeconds(120));
 
 		await().atMost(Duration.ofSeconds(120)).until(() -> count("SELECT COUNT(*) FROM orders WHERE status = 'PENDING'") == 0);
 		assertThat(count("SELECT COUNT(*) FROM orders")).isEqualTo(ordersBefore + 500);

@@ -3,6 +3,7 @@ package dev.reliablemessaging.autoconfigure.rocketmq;
 import java.time.Duration;
 
 import dev.reliablemessaging.OutboundMessage;
+import dev.reliablemessaging.RocketMqConnectionDetails;
 import dev.reliablemessaging.autoconfigure.support.PropertyChecks;
 import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;

@@ -1,6 +1,5 @@
 package dev.reliablemessaging.autoconfigure.support;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -48,12 +47,12 @@ public class ReliableMessagingProperties {
 		return this.health;
 	}
 
-	/** Connection to RocketMQ and the embedded broker. */
+	/** Connection to RocketMQ (the embedded broker has its own keys, in reliable-messaging-embedded-broker). */
 	public static class RocketMq {
 
 		/**
 		 * Name server address(es), "host:port" separated by ';'. When absent and rocketmq-broker is on the
-		 * classpath, an embedded broker is started.
+		 * classpath (reliable-messaging-embedded-broker), an embedded broker is started.
 		 */
 		private @Nullable String nameServer;
 
@@ -106,8 +105,6 @@ public class ReliableMessagingProperties {
 		private @Nullable String secretKey;
 
 		private final Tls tls = new Tls();
-
-		private final Embedded embedded = new Embedded();
 
 		public @Nullable String getAccessKey() {
 			return this.accessKey;
@@ -193,10 +190,6 @@ public class ReliableMessagingProperties {
 			this.durabilityCheck = durabilityCheck;
 		}
 
-		public Embedded getEmbedded() {
-			return this.embedded;
-		}
-
 	}
 
 	/** TLS between the starter's clients and RocketMQ. */
@@ -214,77 +207,6 @@ public class ReliableMessagingProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
-		}
-
-	}
-
-	/** The embedded RocketMQ name server and broker, for development and tests. */
-	public static class Embedded {
-
-		/**
-		 * Whether to start an embedded broker when no name server is configured and rocketmq-broker is on the
-		 * classpath.
-		 */
-		private boolean enabled = true;
-
-		/**
-		 * Directory of the embedded broker's store. Persistent, so a restart keeps the messages.
-		 */
-		private Path storeDir = Path.of("data", "rocketmq");
-
-		/**
-		 * Flush mode of the embedded broker. SYNC_FLUSH writes every message to disk before the send returns.
-		 */
-		private FlushDiskType flushDiskType = FlushDiskType.SYNC_FLUSH;
-
-		/**
-		 * Name server port of the embedded broker; 0 picks a free port.
-		 */
-		private int nameServerPort;
-
-		/**
-		 * Broker port of the embedded broker; 0 picks a free port.
-		 */
-		private int brokerPort;
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		public Path getStoreDir() {
-			return this.storeDir;
-		}
-
-		public void setStoreDir(Path storeDir) {
-			this.storeDir = storeDir;
-		}
-
-		public FlushDiskType getFlushDiskType() {
-			return this.flushDiskType;
-		}
-
-		public void setFlushDiskType(FlushDiskType flushDiskType) {
-			this.flushDiskType = flushDiskType;
-		}
-
-		public int getNameServerPort() {
-			return this.nameServerPort;
-		}
-
-		public void setNameServerPort(int nameServerPort) {
-			this.nameServerPort = nameServerPort;
-		}
-
-		public int getBrokerPort() {
-			return this.brokerPort;
-		}
-
-		public void setBrokerPort(int brokerPort) {
-			this.brokerPort = brokerPort;
 		}
 
 	}
@@ -331,17 +253,6 @@ public class ReliableMessagingProperties {
 		public void setInitializeSchema(InitializeSchema initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
-
-	}
-
-	/** How the embedded broker flushes messages to disk. */
-	public enum FlushDiskType {
-
-		/** Each message is on disk before the send returns: no loss on a crash. */
-		SYNC_FLUSH,
-
-		/** Messages are flushed in the background: a crash of the machine can lose the latest ones. */
-		ASYNC_FLUSH
 
 	}
 

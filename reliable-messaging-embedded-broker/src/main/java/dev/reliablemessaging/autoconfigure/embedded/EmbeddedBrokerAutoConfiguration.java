@@ -1,8 +1,6 @@
 package dev.reliablemessaging.autoconfigure.embedded;
 
-import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
-import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqConnectionDetails;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import dev.reliablemessaging.RocketMqConnectionDetails;
 import org.apache.rocketmq.store.config.FlushDiskType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,17 +14,16 @@ import org.springframework.context.annotation.Conditional;
  * and name server are on the class path. It supplies the {@link RocketMqConnectionDetails} the RocketMQ
  * configuration connects with.
  */
-@AutoConfiguration(before = RocketMqAutoConfiguration.class)
+@AutoConfiguration(beforeName = "dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration")
 @ConditionalOnClass(name = { "org.apache.rocketmq.broker.BrokerController",
 		"org.apache.rocketmq.namesrv.NamesrvController" })
 @Conditional(EmbeddedBrokerCondition.class)
-@EnableConfigurationProperties(ReliableMessagingProperties.class)
+@EnableConfigurationProperties(EmbeddedBrokerProperties.class)
 public final class EmbeddedBrokerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EmbeddedRocketMq reliableMessagingEmbeddedBroker(ReliableMessagingProperties properties) {
-		ReliableMessagingProperties.Embedded embedded = properties.getRocketmq().getEmbedded();
+	EmbeddedRocketMq reliableMessagingEmbeddedBroker(EmbeddedBrokerProperties embedded) {
 		EmbeddedBrokerSettings settings = EmbeddedBrokerSettings.of(embedded.getStoreDir())
 			.withFlushDiskType(FlushDiskType.valueOf(embedded.getFlushDiskType().name()))
 			.withPorts(embedded.getNameServerPort(), embedded.getBrokerPort());

@@ -1,6 +1,5 @@
 package dev.reliablemessaging.autoconfigure.embedded;
 
-import dev.reliablemessaging.autoconfigure.rocketmq.NameServerCheck;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
@@ -13,11 +12,13 @@ import org.springframework.util.StringUtils;
  */
 final class EmbeddedBrokerCondition extends SpringBootCondition {
 
+	private static final String NAME_SERVER = "reliable-messaging.rocketmq.name-server";
+
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Environment environment = context.getEnvironment();
-		if (StringUtils.hasText(environment.getProperty(NameServerCheck.PROPERTY))) {
-			return ConditionOutcome.noMatch(NameServerCheck.PROPERTY + " is set");
+		if (StringUtils.hasText(environment.getProperty(NAME_SERVER))) {
+			return ConditionOutcome.noMatch(NAME_SERVER + " is set");
 		}
 		if (!environment.getProperty("reliable-messaging.rocketmq.embedded.enabled", Boolean.class, true)) {
 			return ConditionOutcome.noMatch("reliable-messaging.rocketmq.embedded.enabled is false");

@@ -18,6 +18,8 @@ import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.namesrv.NamesrvController;
@@ -239,6 +241,23 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 		catch (MQClientException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Creates a topic with {@code queues} read and write queues on the running broker, or leaves it as it is when it
+	 * exists, and registers it with the name server so that clients can route it at once.
+	 */
+	public synchronized void createTopic(String topic, int queues) {
+		BrokerController controller = this.broker;
+		if (controller == null) {
+			throw new IllegalStateException("Cannot create topic '" + topic + "': the embedded broker is stopped");
+		}
+		if (controller.getTopicConfigManager().selectTopicConfig(topic) != null) {
+			return;
+		}
+		controller.getTopicConfigManager()
+			.updateTopicConfig(new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE));
+		controller.registerBrokerAll(true, false, true);
 	}
 
 	public synchronized void stopBroker() {

@@ -1,0 +1,63 @@
+package dev.reliablemessaging.test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.test.context.TestContextAnnotationUtils;
+
+/**
+ * Points the application context of an {@link EmbeddedRocketMqBroker} test class at its broker, through
+ * {@code reliable-messaging.rocketmq.name-server}.
+ */
+final class EmbeddedRocketMqBrokerContextCustomizerFactory implements ContextCustomizerFactory {
+
+	@Override
+	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> configAttributes) {
+		EmbeddedRocketMqBroker annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
+				EmbeddedRocketMqBroker.class);
+		if (annotation == null) {
+			return null;
+		}
+		Class<?> owner = EmbeddedRocketMqBrokerExtension.declaringClass(testClass);
+		return new BrokerCustomizer(annotation.shared() ? null : owner, annotation, owner);
+	}
+
+	/**
+	 * Equal for every class with the same settings on a shared broker, so those classes share a cached context;
+	 * a class with a broker of its own has a context of its own.
+	 */
+	private record BrokerCustomizer(@Nullable Class<?> ownBrokerOf, EmbeddedRocketMqBroker annotation,
+			Class<?> owner) implements ContextCustomizer {
+
+		@Override
+		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration merged) {
+			RocketMqBroker broker = TestBrokers.forClass(this.owner, this.annotation);
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("embeddedRocketMqBroker",
+						Map.of("reliable-messaging.rocketmq.name-server", broker.nameServer())));
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof BrokerCustomizer that && Objects.equals(this.ownBrokerOf, that.ownBrokerOf)
+					&& this.annotation.equals(that.annotation);
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.ownBrokerOf, this.annotation);
+		}
+
+	}
+
+}

@@ -1,0 +1,25 @@
+package dev.reliablemessaging.test;
+
+/**
+ * A running test broker: its name server address, and control over the broker itself. Stopping the broker leaves
+ * the name server up (as when a broker machine dies) and keeps the store, so a started broker still has every
+ * message it acknowledged.
+ */
+public interface RocketMqBroker {
+
+	/** The name server address, {@code host:port}. */
+	String nameServer();
+
+	/** Creates a topic with four queues, unless it exists, and waits until clients can route it. */
+	void createTopic(String topic);
+
+	/** Stops the broker; the name server keeps running. */
+	void stop();
+
+	/** Starts the broker on its store again and waits until it is registered with the name server. */
+	void start();
+
+	/** Whether the broker is running. */
+	boolean isRunning();
+
+}

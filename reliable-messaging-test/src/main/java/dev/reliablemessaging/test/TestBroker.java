@@ -1,0 +1,84 @@
+package dev.reliablemessaging.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
+import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
+import org.apache.rocketmq.store.config.FlushDiskType;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * An embedded name server and broker on a store of its own in a temporary directory, which goes when it closes.
+ */
+final class TestBroker implements RocketMqBroker, AutoCloseable {
+
+	private static final int QUEUES = 4;
+
+	/** Every redelivery level one second apart, so retry tests take seconds instead of minutes. */
+	private static final String FAST_REDELIVERY = String.join(" ", Collections.nCopies(18, "1s"));
+
+	private final EmbeddedRocketMq broker;
+
+	private final Path store;
+
+	private final String description;
+
+	TestBroker(FlushDiskType flushDiskType, Topology topology) {
+		this.store = temporaryStore();
+		this.broker = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(this.store)
+			.withFlushDiskType(flushDiskType)
+			.withStoreCustomizer((config) -> config.setMessageDelayLevel(FAST_REDELIVERY)));
+		this.description = topology + " broker, " + flushDiskType + ", store " + this.store;
+		this.broker.start();
+	}
+
+	private static Path temporaryStore() {
+		try {
+			return Files.createTempDirectory("rm-test-broker-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create a store directory for the test broker", ex);
+		}
+	}
+
+	@Override
+	public String nameServer() {
+		return this.broker.nameServerAddress();
+	}
+
+	@Override
+	public void createTopic(String topic) {
+		this.broker.createTopic(topic, QUEUES);
+	}
+
+	@Override
+	public void stop() {
+		this.broker.stopBroker();
+	}
+
+	@Override
+	public void start() {
+		this.broker.startBroker();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.broker.broker() != null;
+	}
+
+	@Override
+	public void close() {
+		this.broker.close();
+		FileSystemUtils.deleteRecursively(this.store.toFile());
+	}
+
+	@Override
+	public String toString() {
+		return "RocketMqBroker[" + nameServer() + ", " + this.description + "]";
+	}
+
+}

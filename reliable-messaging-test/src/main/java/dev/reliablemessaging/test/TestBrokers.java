@@ -1,0 +1,64 @@
+package dev.reliablemessaging.test;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.rocketmq.store.config.FlushDiskType;
+
+/**
+ * The test brokers of this JVM: one shared broker per settings, and the brokers of classes that asked for their own.
+ * The JUnit extension and the Spring context customizer both come here, so a Spring test class and its extension see
+ * the same broker.
+ */
+final class TestBrokers {
+
+	private static final String REBALANCE_INTERVAL = "rocketmq.client.rebalance.waitInterval";
+
+	private static final Map<Settings, TestBroker> shared = new ConcurrentHashMap<>();
+
+	private static final Map<Class<?>, TestBroker> own = new ConcurrentHashMap<>();
+
+	static {
+		// consumers started after this pick up new topics and queues within a second instead of twenty
+		if (System.getProperty(REBALANCE_INTERVAL) == null) {
+			System.setProperty(REBALANCE_INTERVAL, "1000");
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(TestBrokers::closeAll, "test-brokers-shutdown"));
+	}
+
+	private TestBrokers() {
+	}
+
+	/** The broker of a test class that carries {@code annotation}, started on first use, with its topics created. */
+	static TestBroker forClass(Class<?> testClass, EmbeddedRocketMqBroker annotation) {
+		Settings settings = new Settings(annotation.flushDiskType(), annotation.topology());
+		TestBroker broker = annotation.shared()
+				? shared.computeIfAbsent(settings, TestBrokers::start)
+				: own.computeIfAbsent(testClass, (key) -> start(settings));
+		for (String topic : annotation.topics()) {
+			broker.createTopic(topic);
+		}
+		return broker;
+	}
+
+	/** Closes the broker of a class that had its own. */
+	static void release(Class<?> testClass) {
+		TestBroker broker = own.remove(testClass);
+		if (broker != null) {
+			broker.close();
+		}
+	}
+
+	private static TestBroker start(Settings settings) {
+		return new TestBroker(settings.flushDiskType(), settings.topology());
+	}
+
+	private static void closeAll() {
+		shared.values().forEach(TestBroker::close);
+		own.values().forEach(TestBroker::close);
+	}
+
+	private record Settings(FlushDiskType flushDiskType, Topology topology) {
+	}
+
+}
