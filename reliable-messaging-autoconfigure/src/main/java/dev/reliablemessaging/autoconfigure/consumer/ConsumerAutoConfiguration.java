@@ -1,5 +1,7 @@
 package dev.reliablemessaging.autoconfigure.consumer;
 
+import java.time.Duration;
+
 import dev.reliablemessaging.IdempotentConsumer;
 import dev.reliablemessaging.PayloadCodec;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
@@ -10,12 +12,13 @@ import dev.reliablemessaging.autoconfigure.jdbc.SqlDialect;
 import dev.reliablemessaging.autoconfigure.rocketmq.BrokerInspector;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqClients;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
 import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
 import dev.reliablemessaging.autoconfigure.support.AnnotationAdvisor;
 import dev.reliablemessaging.autoconfigure.support.InnermostAdvisingPostProcessor;
 import dev.reliablemessaging.autoconfigure.support.MessageTracing;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -25,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -38,13 +42,14 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(after = { MessagingJdbcAutoConfiguration.class, RocketMqAutoConfiguration.class })
 @ConditionalOnClass({ JdbcTemplate.class, DefaultMQPushConsumer.class })
 @ConditionalOnBean(MessagingDataSource.class)
-@EnableConfigurationProperties(ReliableMessagingProperties.class)
+@EnableConfigurationProperties(ConsumerProperties.class)
 public final class ConsumerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConsumerSettings reliableMessagingConsumerSettings(ReliableMessagingProperties properties) {
-		return ConsumerSettings.from(properties);
+	ConsumerSettings reliableMessagingConsumerSettings(ConsumerProperties consumer, RocketMqProperties rocketmq,
+			SendStatusProperties sendStatuses) {
+		return ConsumerSettings.from(consumer, rocketmq, sendStatuses);
 	}
 
 	@Bean
@@ -59,8 +64,8 @@ public final class ConsumerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InboxTransactions reliableMessagingInboxTransactions(MessagingDataSource dataSource,
-			ConfigurableListableBeanFactory beanFactory, ReliableMessagingProperties properties) {
-		return new InboxTransactions(dataSource, beanFactory, properties.getConsumer().getTransactionManager());
+			ConfigurableListableBeanFactory beanFactory, ConsumerProperties consumer) {
+		return new InboxTransactions(dataSource, beanFactory, consumer.getTransactionManager());
 	}
 
 	@Bean
@@ -70,9 +75,13 @@ public final class ConsumerAutoConfiguration {
 			InboxStore inbox, InboxTransactions transactions, ObjectProvider<JsonMapper> jsonMapper,
 			RocketMqClients endpoint, ConsumerSettings settings, ObjectProvider<MessagingMetrics> metrics,
 			ObjectProvider<MessageTracing> tracing, ObjectProvider<PayloadCodec> codec, TopicProvisioner topics,
-			BrokerInspector inspector, ReliableMessagingProperties properties) {
+			BrokerInspector inspector) {
+		// the relay's key, read without the relay's classes: a replayed row kept that long reaches consumers late
+		Duration relayRetention = Binder.get(environment)
+			.bind("reliable-messaging.relay.retention", Duration.class)
+			.orElse(Duration.ZERO);
 		ConsumerGroupCheck groupCheck = new ConsumerGroupCheck(topics, inspector, settings.dedupWindow(),
-				properties.getRelay().getRetention());
+				relayRetention);
 		return new ReliableListeners(beanFactory, environment, inbox, transactions,
 				new PayloadBinder(jsonMapper.getIfAvailable(JsonMapper::new), codec.getIfUnique()), endpoint, settings,
 				metrics.getIfAvailable(MessagingMetrics::none), tracing.getIfAvailable(MessageTracing::none),

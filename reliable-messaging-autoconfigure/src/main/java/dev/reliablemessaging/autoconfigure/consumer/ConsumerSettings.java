@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.reliablemessaging.autoconfigure.support.PropertyChecks;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 
@@ -15,19 +16,19 @@ record ConsumerSettings(int threads, int batchSize, ConsumeFromWhere consumeFrom
 		Duration dedupWindow, Duration sendTimeout,
 		Set<SendStatus> acceptedSendStatuses) {
 
-	static ConsumerSettings from(ReliableMessagingProperties properties) {
-		ReliableMessagingProperties.Consumer consumer = properties.getConsumer();
+	static ConsumerSettings from(ConsumerProperties consumer, RocketMqProperties rocketmq,
+			SendStatusProperties sendStatuses) {
 		String prefix = "reliable-messaging.consumer.";
 		PropertyChecks.between(prefix + "threads", consumer.getThreads(), 1, 256);
 		PropertyChecks.between(prefix + "batch-size", consumer.getBatchSize(), 1, 256);
 		PropertyChecks.positive(prefix + "dedup-window", consumer.getDedupWindow());
 		PropertyChecks.notNegative(prefix + "shutdown-wait", consumer.getShutdownWait());
-		ConsumeFromWhere from = (consumer.getStartFrom() == ReliableMessagingProperties.StartFrom.LATEST)
+		ConsumeFromWhere from = (consumer.getStartFrom() == ConsumerProperties.StartFrom.LATEST)
 				? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET : ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET;
 		// redeliveries and dead letters are stored as the relay stores messages: only these statuses count
 		return new ConsumerSettings(consumer.getThreads(), consumer.getBatchSize(), from, consumer.getShutdownWait(),
-				consumer.getDedupWindow(), properties.getRocketmq().getSendTimeout(),
-				Set.copyOf(properties.getRelay().getAcceptedSendStatuses()));
+				consumer.getDedupWindow(), rocketmq.getSendTimeout(),
+				sendStatuses.accepted());
 	}
 
 }

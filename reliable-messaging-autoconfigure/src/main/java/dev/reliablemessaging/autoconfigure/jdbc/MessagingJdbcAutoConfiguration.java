@@ -2,7 +2,6 @@ package dev.reliablemessaging.autoconfigure.jdbc;
 
 import javax.sql.DataSource;
 
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @AutoConfiguration(after = { DataSourceAutoConfiguration.class, TransactionAutoConfiguration.class })
 @ConditionalOnClass(JdbcTemplate.class)
 @Conditional(OutboxDataSourceCondition.class)
-@EnableConfigurationProperties(ReliableMessagingProperties.class)
+@EnableConfigurationProperties(OutboxTableProperties.class)
 public final class MessagingJdbcAutoConfiguration {
 
 	@Bean
@@ -37,8 +36,8 @@ public final class MessagingJdbcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessagingTables reliableMessagingTables(ReliableMessagingProperties properties) {
-		return new MessagingTables(properties.getOutbox().getTablePrefix());
+	MessagingTables reliableMessagingTables(OutboxTableProperties tables) {
+		return new MessagingTables(tables.getTablePrefix());
 	}
 
 	@Bean

@@ -12,7 +12,6 @@ import dev.reliablemessaging.autoconfigure.rocketmq.BrokerInspector;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.support.MessageTracing;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,7 +36,7 @@ import org.springframework.context.annotation.Import;
 		ConsumerAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
-@EnableConfigurationProperties(ReliableMessagingProperties.class)
+@EnableConfigurationProperties(HealthProperties.class)
 @Import({ OperationsAutoConfiguration.MetricsConfiguration.class, OperationsAutoConfiguration.TracingConfiguration.class,
 		OperationsAutoConfiguration.HealthConfiguration.class, OperationsAutoConfiguration.EndpointConfiguration.class })
 public final class OperationsAutoConfiguration {
@@ -83,8 +82,7 @@ public final class OperationsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "reliableMessagingHealthIndicator")
 		ReliableMessagingHealthIndicator reliableMessagingHealthIndicator(BrokerInspector inspector,
-				ObjectProvider<OutboxAdmin> outbox, ReliableMessagingProperties properties) {
-			ReliableMessagingProperties.Health health = properties.getHealth();
+				ObjectProvider<OutboxAdmin> outbox, HealthProperties health) {
 			return new ReliableMessagingHealthIndicator(new OperationalState(inspector, outbox.getIfAvailable(),
 					health.getBrokerUnreachableThreshold(), health.getPendingAgeThreshold(), Clock.systemUTC()));
 		}

@@ -1,5 +1,7 @@
 package dev.reliablemessaging.autoconfigure.outbox;
 
+import java.time.Duration;
+
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.PayloadCodec;
 import dev.reliablemessaging.ReliablePublish;
@@ -10,11 +12,12 @@ import dev.reliablemessaging.autoconfigure.jdbc.OutboxDataSourceChoice;
 import dev.reliablemessaging.autoconfigure.jdbc.SchemaMigrator;
 import dev.reliablemessaging.autoconfigure.jdbc.SqlDialect;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
 import dev.reliablemessaging.autoconfigure.support.AnnotationAdvisor;
 import dev.reliablemessaging.autoconfigure.support.InnermostAdvisingPostProcessor;
 import dev.reliablemessaging.autoconfigure.support.MessageTracing;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,6 +29,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -40,8 +44,11 @@ import tools.jackson.databind.json.JsonMapper;
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass({ JdbcTemplate.class, DefaultMQProducer.class })
 @ConditionalOnBean(MessagingDataSource.class)
-@EnableConfigurationProperties(ReliableMessagingProperties.class)
+@EnableConfigurationProperties({ RelayProperties.class, RocketMqProperties.class, SendStatusProperties.class })
 public final class OutboxAutoConfiguration {
+
+	/** The default of {@code reliable-messaging.consumer.dedup-window}, the consumers' key. */
+	static final Duration DEDUP_WINDOW_DEFAULT = Duration.ofDays(7);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -55,11 +62,12 @@ public final class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RelayDatabase reliableMessagingRelayDatabase(MessagingDataSource dataSource, SqlDialect database,
-			MessagingTables tables, ReliableMessagingProperties properties, ObjectProvider<SchemaMigrator> migrator) {
+			MessagingTables tables, RelayProperties relay, RocketMqProperties rocketmq, SendStatusProperties sendStatuses,
+			ObjectProvider<SchemaMigrator> migrator) {
 		migrator.ifAvailable((ready) -> {
 		});
 		return new RelayDatabase(dataSource.dataSource(), database, tables,
-				RelaySettings.from(properties).statementTimeout());
+				RelaySettings.from(relay, rocketmq, sendStatuses).statementTimeout());
 	}
 
 	@Bean
@@ -79,8 +87,9 @@ public final class OutboxAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "reliable-messaging.relay.enabled", matchIfMissing = true)
 	@ConditionalOnBean(name = RocketMqAutoConfiguration.PRODUCER_BEAN)
 	Relay reliableMessagingRelay(OutboxClaims claims, OutboxRows rows, DefaultMQProducer reliableMessagingProducer,
-			ReliableMessagingProperties properties, ObjectProvider<MessagingMetrics> metrics) {
-		RelaySettings settings = RelaySettings.from(properties);
+			RelayProperties relay, RocketMqProperties rocketmq, SendStatusProperties sendStatuses,
+			ObjectProvider<MessagingMetrics> metrics) {
+		RelaySettings settings = RelaySettings.from(relay, rocketmq, sendStatuses);
 		ClaimSender sender = new ClaimSender(new RocketMqSender(reliableMessagingProducer), rows, settings,
 				metrics.getIfAvailable(MessagingMetrics::none));
 		return new Relay(claims, rows, sender, settings);
@@ -89,18 +98,21 @@ public final class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxAdmin reliableMessagingOutboxAdmin(MessagingDataSource dataSource, SqlDialect database, MessagingTables tables,
-			ReliableMessagingProperties properties, ObjectProvider<SchemaMigrator> migrator) {
+			Environment environment, ObjectProvider<SchemaMigrator> migrator) {
 		migrator.ifAvailable((ready) -> {
 		});
-		return new OutboxAdmin(dataSource.dataSource(), database, tables,
-				properties.getConsumer().getDedupWindow());
+		// rows older than the consumers' dedup window are replayed only when forced
+		Duration replayHorizon = Binder.get(environment)
+			.bind("reliable-messaging.consumer.dedup-window", Duration.class)
+			.orElse(DEDUP_WINDOW_DEFAULT);
+		return new OutboxAdmin(dataSource.dataSource(), database, tables, replayHorizon);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	PublishingTransaction reliableMessagingPublishingTransaction(ObjectProvider<Relay> relay,
-			ReliableMessagingProperties properties) {
-		Relay fastPath = properties.getRelay().isSendAfterCommit() ? relay.getIfAvailable() : null;
+			RelayProperties relayProperties) {
+		Relay fastPath = relayProperties.isSendAfterCommit() ? relay.getIfAvailable() : null;
 		return new PublishingTransaction((fastPath != null) ? fastPath::sendSoon : (ids) -> {
 		});
 	}
@@ -108,11 +120,11 @@ public final class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxPublisher reliableMessagingOutboxPublisher(OutboxWriter writer, PublishingTransaction transaction,
-			ObjectProvider<JsonMapper> jsonMapper, ReliableMessagingProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, RocketMqProperties rocketmq,
 			ObjectProvider<MessagingMetrics> metrics, ObjectProvider<MessageTracing> tracing,
 			ObjectProvider<PayloadCodec> codec) {
 		PayloadSerializer serializer = new PayloadSerializer(jsonMapper.getIfAvailable(JsonMapper::new),
-				properties.getRocketmq().getMaxMessageSize().toBytes(), codec.getIfUnique());
+				rocketmq.getMaxMessageSize().toBytes(), codec.getIfUnique());
 		return new JdbcOutboxPublisher(writer, serializer, transaction, metrics.getIfAvailable(MessagingMetrics::none),
 				tracing.getIfAvailable(MessageTracing::none));
 	}

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.reliablemessaging.autoconfigure.support.PropertyChecks;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
 import org.apache.rocketmq.client.producer.SendStatus;
 
 /**
@@ -20,10 +21,10 @@ public record RelaySettings(Duration pollInterval, int batchSize, Duration lease
 	/** How many send timeouts a lease must hold: a send starts only while two of them are left. */
 	static final int SEND_TIMEOUTS_PER_LEASE = 3;
 
-	public static RelaySettings from(ReliableMessagingProperties properties) {
-		ReliableMessagingProperties.Relay relay = properties.getRelay();
-		ReliableMessagingProperties.Backoff backoff = relay.getBackoff();
-		Duration sendTimeout = properties.getRocketmq().getSendTimeout();
+	public static RelaySettings from(RelayProperties relay, RocketMqProperties rocketmq,
+			SendStatusProperties sendStatuses) {
+		RelayProperties.Backoff backoff = relay.getBackoff();
+		Duration sendTimeout = rocketmq.getSendTimeout();
 		String prefix = "reliable-messaging.relay.";
 		PropertyChecks.positive(prefix + "poll-interval", relay.getPollInterval());
 		PropertyChecks.between(prefix + "batch-size", relay.getBatchSize(), 1, 10_000);
@@ -39,15 +40,12 @@ public record RelaySettings(Duration pollInterval, int batchSize, Duration lease
 		PropertyChecks.positive(prefix + "backoff.max", backoff.getMax());
 		PropertyChecks.check(prefix + "backoff.multiplier", backoff.getMultiplier(), backoff.getMultiplier() >= 1.0,
 				"The multiplier must be at least 1.0.");
-		PropertyChecks.check(prefix + "accepted-send-statuses", relay.getAcceptedSendStatuses(),
-				relay.getAcceptedSendStatuses().contains(SendStatus.SEND_OK),
-				"SEND_OK must be among the accepted statuses.");
 		PropertyChecks.notNegative(prefix + "retention", relay.getRetention());
 		PropertyChecks.positive(prefix + "statement-timeout", relay.getStatementTimeout());
-		long maxMessageSize = properties.getRocketmq().getMaxMessageSize().toBytes();
+		long maxMessageSize = rocketmq.getMaxMessageSize().toBytes();
 		return new RelaySettings(relay.getPollInterval(), relay.getBatchSize(), relay.getLease(),
 				relay.getMaxAttempts(), new Backoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax()),
-				Set.copyOf(relay.getAcceptedSendStatuses()), relay.getRetention(),
+				sendStatuses.accepted(), relay.getRetention(),
 				(int) Math.min(1024 * 1024, maxMessageSize), sendTimeout, relay.getStatementTimeout());
 	}
 

@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.reliablemessaging.autoconfigure.rocketmq.BrokerInspector.BrokerDurability;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties.DurabilityCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -21,11 +20,12 @@ public final class BrokerDurabilityAudit implements SmartInitializingSingleton {
 
 	private final BrokerInspector inspector;
 
-	private final DurabilityCheck mode;
+	private final RocketMqProperties.DurabilityCheck mode;
 
 	private final Supplier<Set<String>> topics;
 
-	BrokerDurabilityAudit(BrokerInspector inspector, DurabilityCheck mode, Supplier<Set<String>> topics) {
+	BrokerDurabilityAudit(BrokerInspector inspector, RocketMqProperties.DurabilityCheck mode,
+			Supplier<Set<String>> topics) {
 		this.inspector = inspector;
 		this.mode = mode;
 		this.topics = topics;
@@ -33,7 +33,7 @@ public final class BrokerDurabilityAudit implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		if (this.mode == DurabilityCheck.OFF) {
+		if (this.mode == RocketMqProperties.DurabilityCheck.OFF) {
 			return;
 		}
 		List<BrokerDurability> brokers;
@@ -51,7 +51,7 @@ public final class BrokerDurabilityAudit implements SmartInitializingSingleton {
 			logger.info("Broker durability audit: {} broker(s) flush or replicate before acknowledging", brokers.size());
 			return;
 		}
-		if (this.mode == DurabilityCheck.FAIL) {
+		if (this.mode == RocketMqProperties.DurabilityCheck.FAIL) {
 			throw new IllegalStateException(String.join(" ", risks)
 					+ " (reliable-messaging.rocketmq.durability-check=fail; set it to warn to start anyway)");
 		}

@@ -5,7 +5,6 @@ import java.time.Duration;
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.RocketMqConnectionDetails;
 import dev.reliablemessaging.autoconfigure.support.PropertyChecks;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -24,7 +23,7 @@ import org.springframework.util.StringUtils;
  */
 @AutoConfiguration
 @ConditionalOnClass(DefaultMQProducer.class)
-@EnableConfigurationProperties(ReliableMessagingProperties.class)
+@EnableConfigurationProperties({ RocketMqProperties.class, SendStatusProperties.class })
 public final class RocketMqAutoConfiguration {
 
 	public static final String PRODUCER_BEAN = "reliableMessagingProducer";
@@ -32,8 +31,7 @@ public final class RocketMqAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RocketMqClients reliableMessagingRocketMqClients(ObjectProvider<RocketMqConnectionDetails> connectionDetails,
-			ReliableMessagingProperties properties) {
-		ReliableMessagingProperties.RocketMq rocketmq = properties.getRocketmq();
+			RocketMqProperties rocketmq) {
 		String accessKey = rocketmq.getAccessKey();
 		String secretKey = rocketmq.getSecretKey();
 		if (StringUtils.hasText(accessKey) != StringUtils.hasText(secretKey)) {
@@ -63,9 +61,8 @@ public final class RocketMqAutoConfiguration {
 	/** Shut down by the endpoint, after everything that uses it. */
 	@Bean(name = PRODUCER_BEAN, destroyMethod = "")
 	@ConditionalOnMissingBean(name = PRODUCER_BEAN)
-	DefaultMQProducer reliableMessagingProducer(RocketMqClients endpoint, ReliableMessagingProperties properties,
+	DefaultMQProducer reliableMessagingProducer(RocketMqClients endpoint, RocketMqProperties rocketmq,
 			Environment environment) throws Exception {
-		ReliableMessagingProperties.RocketMq rocketmq = properties.getRocketmq();
 		String group = rocketmq.getProducerGroup();
 		if (!StringUtils.hasText(group)) {
 			group = environment.getProperty("spring.application.name");
@@ -99,18 +96,18 @@ public final class RocketMqAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeclaredTopics reliableMessagingDeclaredTopics(ReliableMessagingProperties properties,
+	DeclaredTopics reliableMessagingDeclaredTopics(RocketMqProperties rocketmq,
 			ConfigurableListableBeanFactory beanFactory, Environment environment) {
-		return new DeclaredTopics(beanFactory, environment, properties.getRocketmq().getTopics());
+		return new DeclaredTopics(beanFactory, environment, rocketmq.getTopics());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	TopicProvisioner reliableMessagingTopicProvisioner(DefaultMQProducer reliableMessagingProducer,
-			RocketMqClients endpoint, ReliableMessagingProperties properties, DeclaredTopics declaredTopics) {
-		int queues = properties.getRocketmq().getTopicQueues();
+			RocketMqClients endpoint, RocketMqProperties rocketmq, DeclaredTopics declaredTopics) {
+		int queues = rocketmq.getTopicQueues();
 		PropertyChecks.between("reliable-messaging.rocketmq.topic-queues", queues, 1, 1024);
-		properties.getRocketmq().getTopics().forEach(RocketMqAutoConfiguration::checkTopicName);
+		rocketmq.getTopics().forEach(RocketMqAutoConfiguration::checkTopicName);
 		return new TopicProvisioner(reliableMessagingProducer, queues, endpoint.embedded(), declaredTopics);
 	}
 
@@ -118,8 +115,8 @@ public final class RocketMqAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BrokerDurabilityAudit reliableMessagingDurabilityAudit(BrokerInspector inspector,
-			ReliableMessagingProperties properties, DeclaredTopics declaredTopics) {
-		return new BrokerDurabilityAudit(inspector, properties.getRocketmq().getDurabilityCheck(), declaredTopics);
+			RocketMqProperties rocketmq, DeclaredTopics declaredTopics) {
+		return new BrokerDurabilityAudit(inspector, rocketmq.getDurabilityCheck(), declaredTopics);
 	}
 
 	private static void checkTopicName(String topic) {

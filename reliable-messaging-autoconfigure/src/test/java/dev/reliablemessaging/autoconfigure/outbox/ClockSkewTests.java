@@ -8,7 +8,8 @@ import dev.reliablemessaging.autoconfigure.OutboxTableProbe;
 import dev.reliablemessaging.autoconfigure.TestContexts;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,7 +36,8 @@ class ClockSkewTests {
 				assertThat(claims.claimDue("live-relay", 10, Duration.ofSeconds(30)).rows()).hasSize(5);
 
 				OutboxRows rows = context.getBean(OutboxRows.class);
-				RelaySettings settings = RelaySettings.from(context.getBean(ReliableMessagingProperties.class));
+				RelaySettings settings = RelaySettings.from(context.getBean(RelayProperties.class),
+						context.getBean(RocketMqProperties.class), context.getBean(SendStatusProperties.class));
 				Relay other = new Relay(claims, rows, new ClaimSender(new RocketMqSender(context.getBean(
 						RocketMqAutoConfiguration.PRODUCER_BEAN, DefaultMQProducer.class)), rows, settings,
 						MessagingMetrics.none()), settings);

@@ -23,9 +23,9 @@ import dev.reliablemessaging.autoconfigure.TestOrders;
 import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
 import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
-import dev.reliablemessaging.autoconfigure.support.ReliableMessagingProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -212,11 +212,10 @@ class ProductionDatabaseTests {
 		producer.setInstanceName("relay-" + UUID.randomUUID());
 		producer.start();
 		this.resources.add(producer::shutdown);
-		ReliableMessagingProperties properties = new ReliableMessagingProperties();
-		properties.getRelay().setPollInterval(Duration.ofMillis(100));
-		properties.getRelay().setLease(Duration.ofSeconds(30));
-		properties.getRelay().setAcceptedSendStatuses(java.util.EnumSet.of(SendStatus.SEND_OK));
-		RelaySettings settings = RelaySettings.from(properties);
+		RelayProperties properties = new RelayProperties();
+		properties.setPollInterval(Duration.ofMillis(100));
+		properties.setLease(Duration.ofSeconds(30));
+		RelaySettings settings = RelaySettings.from(properties, new RocketMqProperties(), new SendStatusProperties());
 		Relay relay = new Relay(store.claims, store.rows,
 				new ClaimSender(new RocketMqSender(producer), store.rows, settings, MessagingMetrics.none()), settings);
 		this.resources.add(relay::stop);
