@@ -1,0 +1,205 @@
+package dev.reliablemessaging.autoconfigure.embedded;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.apache.rocketmq.auth.authentication.enums.UserType;
+import org.apache.rocketmq.auth.authentication.model.User;
+import org.apache.rocketmq.auth.config.AuthConfig;
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.BrokerConfig;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.constant.PermName;
+import org.apache.rocketmq.common.topic.TopicValidator;
+import org.apache.rocketmq.remoting.netty.NettyClientConfig;
+import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A RocketMQ broker in this JVM, registered with a name server, on a persistent store and on ports that stay the same
+ * across restarts.
+ */
+final class EmbeddedBroker {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedRocketMq.class);
+
+	private static final String CLUSTER = "reliable-messaging";
+
+	private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(30);
+
+	private static final int COMMIT_LOG_FILE_SIZE = 64 * 1024 * 1024;
+
+	private static final int CONSUME_QUEUE_FILE_SIZE = 300_000 * 20;
+
+	private final EmbeddedBrokerSettings settings;
+
+	private final String nameServer;
+
+	private final Path dir;
+
+	private final int port;
+
+	private final int haPort;
+
+	private @Nullable BrokerController controller;
+
+	EmbeddedBroker(EmbeddedBrokerSettings settings, String nameServer, Path dir, int port, int haPort) {
+		this.settings = settings;
+		this.nameServer = nameServer;
+		this.dir = dir;
+		this.port = port;
+		this.haPort = haPort;
+	}
+
+	synchronized void start() {
+		if (this.controller != null) {
+			return;
+		}
+		BrokerConfig brokerConfig = new BrokerConfig();
+		brokerConfig.setBrokerName(this.settings.brokerName());
+		brokerConfig.setBrokerId(this.settings.brokerId());
+		brokerConfig.setBrokerClusterName(CLUSTER);
+		brokerConfig.setNamesrvAddr(this.nameServer);
+		brokerConfig.setBrokerIP1(EmbeddedRocketMq.HOST);
+		brokerConfig.setBrokerIP2(EmbeddedRocketMq.HOST);
+		brokerConfig.setListenPort(this.port);
+		brokerConfig.setAutoCreateTopicEnable(true);
+		brokerConfig.setAutoCreateSubscriptionGroup(true);
+		brokerConfig.setEnablePropertyFilter(true);
+		brokerConfig.setRegisterNameServerPeriod(10_000);
+		NettyServerConfig server = new NettyServerConfig();
+		server.setBindAddress(this.settings.brokerBindHost());
+		server.setListenPort(this.port);
+		MessageStoreConfig store = new MessageStoreConfig();
+		store.setStorePathRootDir(this.dir.toString());
+		store.setStorePathCommitLog(this.dir.resolve("commitlog").toString());
+		store.setFlushDiskType(this.settings.flushDiskType());
+		store.setMappedFileSizeCommitLog(COMMIT_LOG_FILE_SIZE);
+		store.setMappedFileSizeConsumeQueue(CONSUME_QUEUE_FILE_SIZE);
+		store.setMappedFileSizeTimerLog(COMMIT_LOG_FILE_SIZE);
+		store.setHaListenPort(this.haPort);
+		store.setDiskMaxUsedSpaceRatio(95);
+		this.settings.storeCustomizer().accept(store);
+		NettyClientConfig client = new NettyClientConfig();
+		client.setUseTLS(this.settings.tlsOnly());
+		AuthConfig auth = authentication();
+		BrokerController started = TlsOnly.when(this.settings.tlsOnly(), () -> {
+			BrokerController broker = (auth != null) ? new BrokerController(brokerConfig, server, client, store, auth)
+					: new BrokerController(brokerConfig, server, client, store);
+			try {
+				if (!broker.initialize()) {
+					throw new IllegalStateException("initialize() returned false");
+				}
+				broker.start();
+				this.settings.users()
+					.forEach((accessKey, secretKey) -> broker.getAuthenticationMetadataManager()
+						.createUser(User.of(accessKey, secretKey, UserType.NORMAL))
+						.join());
+			}
+			catch (Exception ex) {
+				broker.shutdown();
+				throw new IllegalStateException("The embedded RocketMQ broker did not start on port " + this.port
+						+ " with store " + this.dir, ex);
+			}
+			return broker;
+		});
+		this.controller = started;
+		awaitRegistration(started);
+		logger.info("Embedded RocketMQ broker started: name server {}, broker {}:{}, store {}, {}", this.nameServer,
+				EmbeddedRocketMq.HOST, this.port, this.dir, this.settings.flushDiskType());
+	}
+
+	/** RocketMQ's authentication with a user store of this start's own, or {@code null} when it has no users. */
+	private @Nullable AuthConfig authentication() {
+		if (this.settings.users().isEmpty()) {
+			return null;
+		}
+		// RocketMQ caches authentication state per config name and store path for the life of the JVM
+		String instance = UUID.randomUUID().toString();
+		AuthConfig auth = new AuthConfig();
+		auth.setConfigName(this.settings.brokerName() + "-" + instance);
+		auth.setClusterName(CLUSTER);
+		auth.setAuthConfigPath(this.dir.resolve("auth-" + instance).toString());
+		auth.setAuthenticationEnabled(true);
+		auth.setAuthenticationMetadataProvider(
+				"org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider");
+		return auth;
+	}
+
+	/**
+	 * Waits until a client can route the broker's default topic, so that clients can use the broker at once. The
+	 * broker's own first registration may leave its topics out, so this registers again until they are routed.
+	 */
+	private void awaitRegistration(BrokerController started) {
+		DefaultMQProducer client = new DefaultMQProducer("embedded-broker-check");
+		client.setNamesrvAddr(this.nameServer);
+		client.setUseTLS(this.settings.tlsOnly());
+		client.setInstanceName("embedded-broker-check-" + UUID.randomUUID());
+		try {
+			client.start();
+			long deadline = System.nanoTime() + REGISTRATION_WAIT.toNanos();
+			while (!routable(client)) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("The embedded RocketMQ broker did not register with its name "
+							+ "server within " + REGISTRATION_WAIT);
+				}
+				started.registerBrokerAll(true, false, true);
+				Thread.sleep(200);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the embedded broker", ex);
+		}
+		catch (MQClientException ex) {
+			throw new IllegalStateException("Could not check the embedded broker's registration", ex);
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private static boolean routable(DefaultMQProducer client) {
+		try {
+			return !client.fetchPublishMessageQueues(TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC).isEmpty();
+		}
+		catch (MQClientException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Creates a topic with {@code queues} read and write queues, or leaves it as it is when it exists, and registers
+	 * it with the name server so that clients can route it at once.
+	 */
+	synchronized void createTopic(String topic, int queues) {
+		BrokerController started = this.controller;
+		if (started == null) {
+			throw new IllegalStateException("Cannot create topic '" + topic + "': the embedded broker is stopped");
+		}
+		if (started.getTopicConfigManager().selectTopicConfig(topic) != null) {
+			return;
+		}
+		started.getTopicConfigManager()
+			.updateTopicConfig(new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE));
+		started.registerBrokerAll(true, false, true);
+	}
+
+	synchronized void stop() {
+		if (this.controller != null) {
+			this.controller.shutdown();
+			this.controller = null;
+		}
+	}
+
+	@Nullable BrokerController controller() {
+		return this.controller;
+	}
+
+}
