@@ -346,7 +346,7 @@ class BenchmarkSuite {
 			RelayDatabase relayDatabase = new RelayDatabase(dataSource, dialect, tables, settings.statementTimeout());
 			OutboxRows rows = new OutboxRows(relayDatabase);
 			Relay relay = new Relay(new OutboxClaims(relayDatabase, new JsonMapper()), rows,
-					new ClaimSender(new RocketMqSender(producer), rows, settings, MessagingMetrics.none()), settings);
+					new ClaimSender(new RocketMqSender(producer, relayDatabase), rows, settings, MessagingMetrics.none()), settings);
 			relay.start();
 			running.add(relay);
 		}

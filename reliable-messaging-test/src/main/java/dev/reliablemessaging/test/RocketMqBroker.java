@@ -1,5 +1,7 @@
 package dev.reliablemessaging.test;
 
+import java.util.List;
+
 /**
  * A running test broker: its name server address, and control over the broker itself. Stopping the broker leaves
  * the name server up (as when a broker machine dies) and keeps the store, so a started broker still has every
@@ -13,13 +15,22 @@ public interface RocketMqBroker {
 	/** Creates a topic with four queues, unless it exists, and waits until clients can route it. */
 	void createTopic(String topic);
 
-	/** Stops the broker; the name server keeps running. */
+	/** Stops the broker (every broker group); the name server keeps running. */
 	void stop();
 
 	/** Starts the broker on its store again and waits until it is registered with the name server. */
 	void start();
 
-	/** Whether the broker is running. */
+	/** Whether the broker is running (with several broker groups: all of them). */
 	boolean isRunning();
+
+	/** The names of the broker groups, as they appear in routes. */
+	List<String> brokerGroups();
+
+	/** Stops one broker group, as when its master dies; the others and the name server keep running. */
+	void stop(String brokerGroup);
+
+	/** Starts one broker group on its store again and waits until it is registered. */
+	void start(String brokerGroup);
 
 }

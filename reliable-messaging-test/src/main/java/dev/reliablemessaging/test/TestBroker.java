@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
@@ -31,6 +32,7 @@ final class TestBroker implements RocketMqBroker, AutoCloseable {
 		this.store = temporaryStore();
 		this.broker = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(this.store)
 			.withFlushDiskType(flushDiskType)
+			.withBrokerGroups((topology == Topology.TWO_GROUPS) ? 2 : 1)
 			.withStoreCustomizer((config) -> config.setMessageDelayLevel(FAST_REDELIVERY)));
 		this.description = topology + " broker, " + flushDiskType + ", store " + this.store;
 		this.broker.start();
@@ -67,7 +69,22 @@ final class TestBroker implements RocketMqBroker, AutoCloseable {
 
 	@Override
 	public boolean isRunning() {
-		return this.broker.broker() != null;
+		return this.broker.brokerNames().stream().allMatch((name) -> this.broker.broker(name) != null);
+	}
+
+	@Override
+	public List<String> brokerGroups() {
+		return this.broker.brokerNames();
+	}
+
+	@Override
+	public void stop(String brokerGroup) {
+		this.broker.stopBroker(brokerGroup);
+	}
+
+	@Override
+	public void start(String brokerGroup) {
+		this.broker.startBroker(brokerGroup);
 	}
 
 	@Override

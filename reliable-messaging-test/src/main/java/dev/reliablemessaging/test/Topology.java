@@ -6,6 +6,12 @@ package dev.reliablemessaging.test;
 public enum Topology {
 
 	/** One name server and one broker group with a single master. */
-	SINGLE
+	SINGLE,
+
+	/**
+	 * One name server and two broker groups, each a single master, with every topic created by the test broker on
+	 * both: the queues of a topic are spread over two groups, as in a production cluster.
+	 */
+	TWO_GROUPS
 
 }

@@ -33,6 +33,10 @@ public record MessagingTables(String prefix) {
 		return this.prefix + "ordering_lock";
 	}
 
+	public String topicQueues() {
+		return this.prefix + "topic_queues";
+	}
+
 	String schemaHistory() {
 		return this.prefix + "schema_history";
 	}

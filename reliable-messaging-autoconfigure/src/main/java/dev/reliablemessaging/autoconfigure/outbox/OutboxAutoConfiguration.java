@@ -86,11 +86,12 @@ public final class OutboxAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "reliable-messaging.relay.enabled", matchIfMissing = true)
 	@ConditionalOnBean(name = RocketMqAutoConfiguration.PRODUCER_BEAN)
-	Relay reliableMessagingRelay(OutboxClaims claims, OutboxRows rows, DefaultMQProducer reliableMessagingProducer,
+	Relay reliableMessagingRelay(OutboxClaims claims, OutboxRows rows, RelayDatabase database,
+			DefaultMQProducer reliableMessagingProducer,
 			RelayProperties relay, RocketMqProperties rocketmq, SendStatusProperties sendStatuses,
 			ObjectProvider<MessagingMetrics> metrics) {
 		RelaySettings settings = RelaySettings.from(relay, rocketmq, sendStatuses);
-		ClaimSender sender = new ClaimSender(new RocketMqSender(reliableMessagingProducer), rows, settings,
+		ClaimSender sender = new ClaimSender(new RocketMqSender(reliableMessagingProducer, database), rows, settings,
 				metrics.getIfAvailable(MessagingMetrics::none));
 		return new Relay(claims, rows, sender, settings);
 	}

@@ -28,6 +28,8 @@ public final class RelayDatabase {
 
 	private final String table;
 
+	private final String topicQueuesTable;
+
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transaction;
@@ -37,6 +39,7 @@ public final class RelayDatabase {
 	public RelayDatabase(DataSource dataSource, SqlDialect dialect, MessagingTables tables, Duration statementTimeout) {
 		this.dialect = dialect;
 		this.table = tables.outbox();
+		this.topicQueuesTable = tables.topicQueues();
 		DataSource bounded = new TimeBoundDataSource(dataSource, statementTimeout.plus(NETWORK_MARGIN));
 		int seconds = (int) Math.max(1, statementTimeout.toSeconds());
 		this.jdbc = new JdbcTemplate(bounded);
@@ -54,6 +57,10 @@ public final class RelayDatabase {
 
 	String table() {
 		return this.table;
+	}
+
+	String topicQueuesTable() {
+		return this.topicQueuesTable;
 	}
 
 	JdbcTemplate jdbc() {

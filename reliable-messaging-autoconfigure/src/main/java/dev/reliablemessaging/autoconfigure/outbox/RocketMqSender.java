@@ -19,14 +19,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RocketMqSender {
 
-	private static final Duration QUEUE_CACHE_TIME = Duration.ofSeconds(30);
+	/** How long a topic's route is used before it is asked again: a group that left or came back shows this late. */
+	private static final Duration ROUTE_CACHE_TIME = Duration.ofSeconds(1);
 
 	private final DefaultMQProducer producer;
 
-	private final Map<String, CachedQueues> queuesByTopic = new ConcurrentHashMap<>();
+	private final QueueLayouts layouts;
 
-	public RocketMqSender(DefaultMQProducer producer) {
+	private final Map<String, CachedQueues> routesByTopic = new ConcurrentHashMap<>();
+
+	public RocketMqSender(DefaultMQProducer producer, RelayDatabase database) {
 		this.producer = producer;
+		this.layouts = new QueueLayouts(database);
 	}
 
 	/**
@@ -45,10 +49,21 @@ public final class RocketMqSender {
 		return (queue != null) ? this.producer.send(messages, queue) : this.producer.send(messages);
 	}
 
-	/** The queue of an ordering key: a stable hash over the topic's queues in a stable order. */
+	/**
+	 * The queue of an ordering key: a stable hash over every queue the topic has had (its {@link QueueLayouts
+	 * layout}), so that the key keeps its queue when a broker group leaves the route.
+	 * @throws QueueUnavailableException when the key's queue is not in the route now: its rows wait for it
+	 */
 	MessageQueue queueFor(String topic, String orderingKey) throws Exception {
-		List<MessageQueue> queues = queuesOf(topic);
-		return queues.get(Math.floorMod(orderingKey.hashCode(), queues.size()));
+		List<MessageQueue> routed = routeOf(topic);
+		List<MessageQueue> layout = this.layouts.layout(topic, routed);
+		MessageQueue queue = layout.get(Math.floorMod(orderingKey.hashCode(), layout.size()));
+		if (!routed.contains(queue)) {
+			throw new QueueUnavailableException("Queue " + queue.getQueueId() + " of broker group "
+					+ queue.getBrokerName() + ", the queue of ordering key '" + orderingKey + "' on topic " + topic
+					+ ", is not in the route: the key's rows wait until the group is back, to keep their order");
+		}
+		return queue;
 	}
 
 	/** Size of a row as RocketMQ counts it in a batch, roughly: body, topic and properties. */
@@ -75,22 +90,31 @@ public final class RocketMqSender {
 		return message;
 	}
 
-	private List<MessageQueue> queuesOf(String topic) throws Exception {
+	private List<MessageQueue> routeOf(String topic) throws Exception {
 		long now = System.nanoTime();
-		CachedQueues cached = this.queuesByTopic.get(topic);
+		CachedQueues cached = this.routesByTopic.get(topic);
 		if (cached == null || now - cached.expiresAtNanos() > 0) {
 			List<MessageQueue> queues = new ArrayList<>(this.producer.fetchPublishMessageQueues(topic));
 			if (queues.isEmpty()) {
 				throw new IllegalStateException("Topic '" + topic + "' has no queues to publish to");
 			}
 			queues.sort(null);
-			cached = new CachedQueues(List.copyOf(queues), now + QUEUE_CACHE_TIME.toNanos());
-			this.queuesByTopic.put(topic, cached);
+			cached = new CachedQueues(List.copyOf(queues), now + ROUTE_CACHE_TIME.toNanos());
+			this.routesByTopic.put(topic, cached);
 		}
 		return cached.queues();
 	}
 
 	private record CachedQueues(List<MessageQueue> queues, long expiresAtNanos) {
+	}
+
+	/** The queue of an ordering key is not in the topic's route now. */
+	static final class QueueUnavailableException extends IllegalStateException {
+
+		QueueUnavailableException(String message) {
+			super(message);
+		}
+
 	}
 
 }

@@ -39,7 +39,8 @@ class ClockSkewTests {
 				RelaySettings settings = RelaySettings.from(context.getBean(RelayProperties.class),
 						context.getBean(RocketMqProperties.class), context.getBean(SendStatusProperties.class));
 				Relay other = new Relay(claims, rows, new ClaimSender(new RocketMqSender(context.getBean(
-						RocketMqAutoConfiguration.PRODUCER_BEAN, DefaultMQProducer.class)), rows, settings,
+						RocketMqAutoConfiguration.PRODUCER_BEAN, DefaultMQProducer.class),
+						context.getBean(RelayDatabase.class)), rows, settings,
 						MessagingMetrics.none()), settings);
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				other.start();

@@ -217,7 +217,7 @@ class ProductionDatabaseTests {
 		properties.setLease(Duration.ofSeconds(30));
 		RelaySettings settings = RelaySettings.from(properties, new RocketMqProperties(), new SendStatusProperties());
 		Relay relay = new Relay(store.claims, store.rows,
-				new ClaimSender(new RocketMqSender(producer), store.rows, settings, MessagingMetrics.none()), settings);
+				new ClaimSender(new RocketMqSender(producer, store.relayDatabase), store.rows, settings, MessagingMetrics.none()), settings);
 		this.resources.add(relay::stop);
 		return new Instance(store, relay, producer);
 	}

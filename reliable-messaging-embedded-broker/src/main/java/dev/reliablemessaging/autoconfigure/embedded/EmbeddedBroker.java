@@ -39,6 +39,8 @@ final class EmbeddedBroker {
 
 	private final EmbeddedBrokerSettings settings;
 
+	private final String name;
+
 	private final String nameServer;
 
 	private final Path dir;
@@ -49,8 +51,9 @@ final class EmbeddedBroker {
 
 	private @Nullable BrokerController controller;
 
-	EmbeddedBroker(EmbeddedBrokerSettings settings, String nameServer, Path dir, int port, int haPort) {
+	EmbeddedBroker(EmbeddedBrokerSettings settings, String name, String nameServer, Path dir, int port, int haPort) {
 		this.settings = settings;
+		this.name = name;
 		this.nameServer = nameServer;
 		this.dir = dir;
 		this.port = port;
@@ -62,7 +65,7 @@ final class EmbeddedBroker {
 			return;
 		}
 		BrokerConfig brokerConfig = new BrokerConfig();
-		brokerConfig.setBrokerName(this.settings.brokerName());
+		brokerConfig.setBrokerName(this.name);
 		brokerConfig.setBrokerId(this.settings.brokerId());
 		brokerConfig.setBrokerClusterName(CLUSTER);
 		brokerConfig.setNamesrvAddr(this.nameServer);
@@ -111,8 +114,8 @@ final class EmbeddedBroker {
 		});
 		this.controller = started;
 		awaitRegistration(started);
-		logger.info("Embedded RocketMQ broker started: name server {}, broker {}:{}, store {}, {}", this.nameServer,
-				EmbeddedRocketMq.HOST, this.port, this.dir, this.settings.flushDiskType());
+		logger.info("Embedded RocketMQ broker {} started: name server {}, broker {}:{}, store {}, {}", this.name,
+				this.nameServer, EmbeddedRocketMq.HOST, this.port, this.dir, this.settings.flushDiskType());
 	}
 
 	/** RocketMQ's authentication with a user store of this start's own, or {@code null} when it has no users. */
@@ -123,7 +126,7 @@ final class EmbeddedBroker {
 		// RocketMQ caches authentication state per config name and store path for the life of the JVM
 		String instance = UUID.randomUUID().toString();
 		AuthConfig auth = new AuthConfig();
-		auth.setConfigName(this.settings.brokerName() + "-" + instance);
+		auth.setConfigName(this.name + "-" + instance);
 		auth.setClusterName(CLUSTER);
 		auth.setAuthConfigPath(this.dir.resolve("auth-" + instance).toString());
 		auth.setAuthenticationEnabled(true);
@@ -196,6 +199,10 @@ final class EmbeddedBroker {
 			this.controller.shutdown();
 			this.controller = null;
 		}
+	}
+
+	String name() {
+		return this.name;
 	}
 
 	@Nullable BrokerController controller() {

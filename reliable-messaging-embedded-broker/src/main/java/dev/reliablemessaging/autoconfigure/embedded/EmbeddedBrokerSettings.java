@@ -20,38 +20,39 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * @param tlsOnly whether the name server and broker accept TLS connections only
  * @param brokerBindHost the loopback address the broker listens on (it advertises 127.0.0.1)
  * @param brokerId 0 for a master, 1 and up for its slaves
+ * @param brokerGroups how many broker groups (each a master) share the name server and every topic created here
  */
 public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, int brokerPort,
 		String brokerName, Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
-		String brokerBindHost, long brokerId) {
+		String brokerBindHost, long brokerId, int brokerGroups) {
 
 	private static final String LOOPBACK = "127.0.0.1";
 
 	public static EmbeddedBrokerSettings of(Path storeDir) {
 		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, 0, "embedded-broker", (store) -> {
-		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID);
+		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1);
 	}
 
 	public EmbeddedBrokerSettings withFlushDiskType(FlushDiskType type) {
 		return new EmbeddedBrokerSettings(this.storeDir, type, this.nameServerPort, this.brokerPort, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups);
 	}
 
 	public EmbeddedBrokerSettings withPorts(int nameServer, int broker) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, broker, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups);
 	}
 
 	public EmbeddedBrokerSettings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId);
+				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups);
 	}
 
 	/** Turns on RocketMQ's authentication with these users (access key to secret key). */
 	public EmbeddedBrokerSettings withUsers(Map<String, String> users) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
 				this.brokerName, this.storeCustomizer, Map.copyOf(users), this.tlsOnly, this.brokerBindHost,
-				this.brokerId);
+				this.brokerId, this.brokerGroups);
 	}
 
 	/**
@@ -60,13 +61,26 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withBrokerBindHost(String host) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups);
 	}
 
 	/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
 	public EmbeddedBrokerSettings withBrokerId(long id) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups);
+	}
+
+	/**
+	 * Runs {@code groups} broker groups, each a single master named {@code <brokerName>-a}, {@code -b} ..., on one
+	 * name server; topics created through {@link EmbeddedRocketMq#createTopic} get queues on every group.
+	 */
+	public EmbeddedBrokerSettings withBrokerGroups(int groups) {
+		if (groups < 1 || groups > 26) {
+			throw new IllegalArgumentException("Between 1 and 26 broker groups, not " + groups);
+		}
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
+				groups);
 	}
 
 	/**
@@ -75,7 +89,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withTlsOnly() {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId);
+				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups);
 	}
 
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.rocketmq.broker.BrokerController;
 import org.jspecify.annotations.Nullable;
@@ -11,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A real RocketMQ name server and broker running in this JVM, on loopback ports, with a persistent store; built from
  * {@link EmbeddedBrokerSettings}. The name server and the broker start and stop separately, so that a test can run a
- * name server whose broker is down; both keep their ports and the broker its store across restarts.
+ * name server whose broker is down; both keep their ports and the broker its store across restarts. With several
+ * broker groups, each group is a master of its own on the same name server, and starts and stops on its own too.
  */
 public final class EmbeddedRocketMq implements AutoCloseable {
 
@@ -19,14 +22,18 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
 	private final EmbeddedNameServer nameServer;
 
-	private final EmbeddedBroker broker;
+	private final List<EmbeddedBroker> brokers = new ArrayList<>();
 
 	public EmbeddedRocketMq(EmbeddedBrokerSettings settings) {
 		int nameServerPort = (settings.nameServerPort() != 0) ? settings.nameServerPort() : LoopbackPorts.free();
-		int brokerPort = (settings.brokerPort() != 0) ? settings.brokerPort() : LoopbackPorts.freeForBroker();
 		this.nameServer = new EmbeddedNameServer(nameServerPort, directory(settings, "namesrv"), settings.tlsOnly());
-		this.broker = new EmbeddedBroker(settings, this.nameServer.address(), directory(settings, "broker"),
-				brokerPort, LoopbackPorts.free());
+		for (int group = 0; group < settings.brokerGroups(); group++) {
+			int brokerPort = (group == 0 && settings.brokerPort() != 0) ? settings.brokerPort()
+					: LoopbackPorts.freeForBroker();
+			String suffix = (settings.brokerGroups() == 1) ? "" : "-" + (char) ('a' + group);
+			this.brokers.add(new EmbeddedBroker(settings, settings.brokerName() + suffix, this.nameServer.address(),
+					directory(settings, "broker" + suffix), brokerPort, LoopbackPorts.free()));
+		}
 	}
 
 	/** Starts the name server and the broker and waits until the broker is registered. */
@@ -40,9 +47,29 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 		this.nameServer.start();
 	}
 
-	/** Starts the broker, unless it runs, and waits until clients can route it. */
+	/** Starts every broker group that is not running, and waits until clients can route them. */
 	public void startBroker() {
-		this.broker.start();
+		this.brokers.forEach(EmbeddedBroker::start);
+	}
+
+	/** Starts one broker group, unless it runs, and waits until clients can route it. */
+	public void startBroker(String name) {
+		group(name).start();
+	}
+
+	/** Stops one broker group; the others and the name server keep running. */
+	public void stopBroker(String name) {
+		group(name).stop();
+	}
+
+	/** The names of the broker groups, as clients see them in routes. */
+	public List<String> brokerNames() {
+		return this.brokers.stream().map(EmbeddedBroker::name).toList();
+	}
+
+	/** The running master of one broker group, or {@code null} when it is stopped. */
+	public @Nullable BrokerController broker(String name) {
+		return group(name).controller();
 	}
 
 	/**
@@ -50,16 +77,17 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 	 * exists, and registers it with the name server so that clients can route it at once.
 	 */
 	public void createTopic(String topic, int queues) {
-		this.broker.createTopic(topic, queues);
+		this.brokers.forEach((broker) -> broker.createTopic(topic, queues));
 	}
 
+	/** Stops every broker group; the name server keeps running. */
 	public void stopBroker() {
-		this.broker.stop();
+		this.brokers.forEach(EmbeddedBroker::stop);
 	}
 
 	@Override
 	public void close() {
-		this.broker.stop();
+		stopBroker();
 		this.nameServer.stop();
 	}
 
@@ -67,9 +95,16 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 		return this.nameServer.address();
 	}
 
-	/** The running broker, or {@code null} when it is stopped. */
+	/** The running master of the first broker group, or {@code null} when it is stopped. */
 	public @Nullable BrokerController broker() {
-		return this.broker.controller();
+		return this.brokers.get(0).controller();
+	}
+
+	private EmbeddedBroker group(String name) {
+		return this.brokers.stream()
+			.filter((broker) -> broker.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No broker group " + name + "; there are " + brokerNames()));
 	}
 
 	private static Path directory(EmbeddedBrokerSettings settings, String name) {
