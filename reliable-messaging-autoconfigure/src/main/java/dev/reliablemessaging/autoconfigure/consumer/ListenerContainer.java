@@ -22,6 +22,7 @@ import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,14 @@ public final class ListenerContainer {
 
 	private final MessageHandBack handBack;
 
-	private final DefaultMQPushConsumer consumer;
+	private final RocketMqClients endpoint;
+
+	private final ConsumerSettings settings;
+
+	private final AdaptiveBatchSize batchSize;
+
+	/** A new one for every start: a RocketMQ client that was shut down cannot start again. */
+	private volatile @Nullable DefaultMQPushConsumer consumer;
 
 	private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
 
@@ -72,32 +80,45 @@ public final class ListenerContainer {
 		for (Outcome outcome : Outcome.values()) {
 			this.outcomes.put(outcome, new AtomicLong());
 		}
-		this.consumer = endpoint.newPushConsumer(this.listener.consumerGroup());
-		this.consumer.setConsumeFromWhere(settings.consumeFromWhere());
-		this.consumer.setAllocateMessageQueueStrategy(new DistinctClientsAllocation());
-		// redeliveries and dead letters are this container's, with checked sends; RocketMQ never sends one back
-		this.consumer.setMaxReconsumeTimes(this.listener.orderly() ? -1 : this.listener.maxReconsumeTimes());
-		this.consumer.setConsumeTimeout(CONSUME_TIMEOUT_MINUTES);
-		this.consumer.setConsumeThreadMin(settings.threads());
-		this.consumer.setConsumeThreadMax(settings.threads());
+		this.endpoint = endpoint;
+		this.settings = settings;
 		// an orderly batch shares its redeliveries: a failing message would use up those of the messages after it
-		AdaptiveBatchSize batchSize = new AdaptiveBatchSize(this.listener.orderly() ? 1 : settings.batchSize(),
-				this.consumer::setConsumeMessageBatchMaxSize);
-		this.consumer.setConsumeMessageBatchMaxSize(batchSize.current());
-		this.deliveries = new DeliveryHandler(handler, batchSize, tracing);
-		this.consumer.setAwaitTerminationMillisWhenShutdown(settings.shutdownWait().toMillis());
-		if (this.listener.orderly()) {
-			this.consumer.registerMessageListener((MessageListenerOrderly) this::consumeOrderly);
-		}
-		else {
-			this.consumer.registerMessageListener((MessageListenerConcurrently) this::consumeConcurrently);
-		}
+		this.batchSize = new AdaptiveBatchSize(this.listener.orderly() ? 1 : settings.batchSize(), (size) -> {
+			DefaultMQPushConsumer current = this.consumer;
+			if (current != null) {
+				current.setConsumeMessageBatchMaxSize(size);
+			}
+		});
+		this.deliveries = new DeliveryHandler(handler, this.batchSize, tracing);
 	}
 
+	private DefaultMQPushConsumer newConsumer() {
+		DefaultMQPushConsumer created = this.endpoint.newPushConsumer(this.listener.consumerGroup());
+		created.setConsumeFromWhere(this.settings.consumeFromWhere());
+		created.setAllocateMessageQueueStrategy(new DistinctClientsAllocation());
+		// redeliveries and dead letters are this container's, with checked sends; RocketMQ never sends one back
+		created.setMaxReconsumeTimes(this.listener.orderly() ? -1 : this.listener.maxReconsumeTimes());
+		created.setConsumeTimeout(CONSUME_TIMEOUT_MINUTES);
+		created.setConsumeThreadMin(this.settings.threads());
+		created.setConsumeThreadMax(this.settings.threads());
+		created.setConsumeMessageBatchMaxSize(this.batchSize.current());
+		created.setAwaitTerminationMillisWhenShutdown(this.settings.shutdownWait().toMillis());
+		if (this.listener.orderly()) {
+			created.registerMessageListener((MessageListenerOrderly) this::consumeOrderly);
+		}
+		else {
+			created.registerMessageListener((MessageListenerConcurrently) this::consumeConcurrently);
+		}
+		return created;
+	}
+
+	/** Starts a consumer of the listener's group; after a stop, a new one. */
 	void start() throws MQClientException {
-		this.consumer.subscribe(this.listener.topic(), this.listener.tag());
+		DefaultMQPushConsumer started = newConsumer();
+		started.subscribe(this.listener.topic(), this.listener.tag());
+		this.consumer = started;
 		this.running = true;
-		this.consumer.start();
+		started.start();
 		logger.info("Listening on topic {} as group {} with {} ({})", this.listener.topic(),
 				this.listener.consumerGroup(), this.listener.description(),
 				this.listener.orderly() ? "orderly" : "concurrently");
@@ -105,7 +126,10 @@ public final class ListenerContainer {
 
 	void stop() {
 		this.running = false;
-		this.consumer.shutdown();
+		DefaultMQPushConsumer current = this.consumer;
+		if (current != null) {
+			current.shutdown();
+		}
 	}
 
 	public ListenerMethod listener() {

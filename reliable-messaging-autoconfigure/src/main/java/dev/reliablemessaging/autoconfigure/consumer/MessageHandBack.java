@@ -3,6 +3,7 @@ package dev.reliablemessaging.autoconfigure.consumer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.reliablemessaging.DedupKey;
 import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
@@ -37,15 +38,15 @@ final class MessageHandBack {
 
 	private static final int LAST_DELAY_LEVEL = 18;
 
-	private final DefaultMQProducer producer;
+	private final Supplier<DefaultMQProducer> producer;
 
 	private final Set<SendStatus> acceptedStatuses;
 
 	/**
-	 * @param producer a started producer that does not retry on its own: a retry of a send to a retry topic loses the
-	 * reconsume count (the client moves it into the request of the first try)
+	 * @param producer the current started producer, which does not retry on its own: a retry of a send to a retry
+	 * topic loses the reconsume count (the client moves it into the request of the first try)
 	 */
-	MessageHandBack(DefaultMQProducer producer, Set<SendStatus> acceptedStatuses) {
+	MessageHandBack(Supplier<DefaultMQProducer> producer, Set<SendStatus> acceptedStatuses) {
 		this.producer = producer;
 		this.acceptedStatuses = acceptedStatuses;
 	}
@@ -69,7 +70,7 @@ final class MessageHandBack {
 
 	private boolean send(Message copy, MessageExt original, String where) {
 		try {
-			SendResult result = this.producer.send(copy);
+			SendResult result = this.producer.get().send(copy);
 			if (this.acceptedStatuses.contains(result.getSendStatus())) {
 				return true;
 			}

@@ -52,7 +52,8 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 
 	private final List<ListenerContainer> containers = new ArrayList<>();
 
-	private @Nullable DefaultMQProducer handBackProducer;
+	/** A new one for every start: a RocketMQ client that was shut down cannot start again. */
+	private volatile @Nullable DefaultMQProducer handBackProducer;
 
 	private volatile boolean running;
 
@@ -77,10 +78,7 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 		if (listeners.isEmpty()) {
 			return;
 		}
-		this.handBackProducer = this.endpoint.newProducer(HAND_BACK_GROUP);
-		this.handBackProducer.setSendMsgTimeout((int) this.settings.sendTimeout().toMillis());
-		this.handBackProducer.setRetryTimesWhenSendFailed(0);
-		MessageHandBack handBack = new MessageHandBack(this.handBackProducer, this.settings.acceptedSendStatuses());
+		MessageHandBack handBack = new MessageHandBack(this::handBackProducer, this.settings.acceptedSendStatuses());
 		for (ListenerMethod listener : listeners) {
 			this.containers.add(new ListenerContainer(handler(listener), handBack, this.endpoint, this.settings,
 					this.metrics, this.tracing));
@@ -118,17 +116,30 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 		return new ReliableMessageHandler(listener, this.inbox, this.transactions.template(), this.binder);
 	}
 
+	private DefaultMQProducer handBackProducer() {
+		DefaultMQProducer producer = this.handBackProducer;
+		if (producer == null) {
+			throw new IllegalStateException("The listeners are not running");
+		}
+		return producer;
+	}
+
 	@Override
 	public synchronized void start() {
-		if (this.handBackProducer != null) {
-			try {
-				this.handBackProducer.start();
-			}
-			catch (MQClientException ex) {
-				throw new IllegalStateException("Could not start the producer that hands messages back for "
-						+ "redelivery", ex);
-			}
+		if (this.containers.isEmpty()) {
+			this.running = true;
+			return;
 		}
+		DefaultMQProducer producer = this.endpoint.newProducer(HAND_BACK_GROUP);
+		producer.setSendMsgTimeout((int) this.settings.sendTimeout().toMillis());
+		producer.setRetryTimesWhenSendFailed(0);
+		try {
+			producer.start();
+		}
+		catch (MQClientException ex) {
+			throw new IllegalStateException("Could not start the producer that hands messages back for redelivery", ex);
+		}
+		this.handBackProducer = producer;
 		List<ListenerContainer> started = new ArrayList<>();
 		for (ListenerContainer container : this.containers) {
 			try {
@@ -147,8 +158,9 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 	@Override
 	public synchronized void stop() {
 		this.containers.forEach(ListenerContainer::stop);
-		if (this.handBackProducer != null) {
-			this.endpoint.shutDown(this.handBackProducer);
+		DefaultMQProducer producer = this.handBackProducer;
+		if (producer != null) {
+			this.endpoint.shutDown(producer);
 		}
 		this.running = false;
 	}

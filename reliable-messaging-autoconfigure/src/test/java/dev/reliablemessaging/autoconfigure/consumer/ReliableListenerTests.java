@@ -86,6 +86,25 @@ class ReliableListenerTests {
 		});
 	}
 
+	/** Spring's test context cache stops a context it pauses and starts it when a test needs it again. */
+	@Test
+	void aStoppedAndRestartedContextConsumesAndRedeliversAgain() {
+		concurrent().run((context) -> {
+			TestWarehouse warehouse = context.getBean(TestWarehouse.class);
+			context.getBean(TestOrders.class).place("sku-before-stop");
+			await().atMost(WAIT).until(() -> warehouse.contexts.size() == 1);
+
+			context.getSourceApplicationContext().stop();
+			context.getSourceApplicationContext().start();
+
+			warehouse.failuresLeft.set(1);
+			context.getBean(TestOrders.class).place("sku-after-restart");
+			await().atMost(WAIT).until(() -> warehouse.contexts.size() == 2);
+			assertThat(container(context).count(Outcome.FAILED)).isEqualTo(1);
+			assertThat(warehouse.reservations()).isEqualTo(2);
+		});
+	}
+
 	@Test
 	void aHandlerThatAlwaysFailsEndsInTheDeadLetterQueueAfterItsRedeliveries() {
 		concurrent().run((context) -> {
