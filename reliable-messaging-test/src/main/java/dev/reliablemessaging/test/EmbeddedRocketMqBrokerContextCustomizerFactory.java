@@ -32,8 +32,9 @@ final class EmbeddedRocketMqBrokerContextCustomizerFactory implements ContextCus
 	}
 
 	/**
-	 * Equal for every class with the same settings on a shared broker, so those classes share a cached context;
-	 * a class with a broker of its own has a context of its own.
+	 * Equal for every class with the same broker settings on a shared broker (the topics it creates do not change
+	 * the context), so those classes share a cached context; a class with a broker of its own has a context of its
+	 * own, and the broker closes with that context.
 	 */
 	private record BrokerCustomizer(@Nullable Class<?> ownBrokerOf, EmbeddedRocketMqBroker annotation,
 			Class<?> owner) implements ContextCustomizer {
@@ -41,6 +42,9 @@ final class EmbeddedRocketMqBrokerContextCustomizerFactory implements ContextCus
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration merged) {
 			RocketMqBroker broker = TestBrokers.forClass(this.owner, this.annotation);
+			if (this.ownBrokerOf != null) {
+				TestBrokers.closeWithContext(this.ownBrokerOf, context);
+			}
 			context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource("embeddedRocketMqBroker",
@@ -50,12 +54,13 @@ final class EmbeddedRocketMqBrokerContextCustomizerFactory implements ContextCus
 		@Override
 		public boolean equals(Object other) {
 			return other instanceof BrokerCustomizer that && Objects.equals(this.ownBrokerOf, that.ownBrokerOf)
-					&& this.annotation.equals(that.annotation);
+					&& this.annotation.flushDiskType() == that.annotation.flushDiskType()
+					&& this.annotation.topology() == that.annotation.topology();
 		}
 
 		@Override
 		public int hashCode() {
-			return Objects.hash(this.ownBrokerOf, this.annotation);
+			return Objects.hash(this.ownBrokerOf, this.annotation.flushDiskType(), this.annotation.topology());
 		}
 
 	}

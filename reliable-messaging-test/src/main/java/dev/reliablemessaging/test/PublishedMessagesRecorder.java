@@ -1,52 +1,86 @@
 package dev.reliablemessaging.test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import dev.reliablemessaging.OutboundMessage;
-import dev.reliablemessaging.OutboxPublisher;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Wraps the application's {@link OutboxPublisher}: every message it accepts joins {@link PublishedMessages} when its
- * transaction commits, and never when it rolls back.
+ * Advice on the application's {@code OutboxPublisher}: every message it accepts joins {@link PublishedMessages} when
+ * its transaction commits with the message's outbox row, and never when the row was rolled back (with the whole
+ * transaction or back to a savepoint).
  */
-final class PublishedMessagesRecorder implements OutboxPublisher {
-
-	private final OutboxPublisher publisher;
+final class PublishedMessagesRecorder implements MethodInterceptor {
 
 	private final PublishedMessages committed;
 
-	PublishedMessagesRecorder(OutboxPublisher publisher, PublishedMessages committed) {
-		this.publisher = publisher;
+	/** Which of the given message ids have an outbox row, as the committing transaction sees it. */
+	private final Function<List<String>, Set<String>> rowsOf;
+
+	PublishedMessagesRecorder(PublishedMessages committed, Function<List<String>, Set<String>> rowsOf) {
 		this.committed = committed;
+		this.rowsOf = rowsOf;
 	}
 
 	@Override
-	public String publish(String topic, Object payload) {
-		String id = this.publisher.publish(topic, payload);
-		onCommit(new PublishedMessage(id, topic, null, null, null, Map.of(), payload));
-		return id;
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object result = invocation.proceed();
+		Object[] arguments = invocation.getArguments();
+		if (!invocation.getMethod().getName().equals("publish") || !(result instanceof String id)
+				|| !TransactionSynchronizationManager.isSynchronizationActive()) {
+			return result;
+		}
+		if (arguments.length == 1 && arguments[0] instanceof OutboundMessage message) {
+			pending().add(new PublishedMessage(id, message.topic(), message.tag(), message.key(), message.orderingKey(),
+					message.headers(), message.payload()));
+		}
+		else if (arguments.length == 2 && arguments[0] instanceof String topic && arguments[1] != null) {
+			pending().add(new PublishedMessage(id, topic, null, null, null, Map.of(), arguments[1]));
+		}
+		return result;
 	}
 
-	@Override
-	public String publish(OutboundMessage message) {
-		String id = this.publisher.publish(message);
-		onCommit(new PublishedMessage(id, message.topic(), message.tag(), message.key(), message.orderingKey(),
-				message.headers(), message.payload()));
-		return id;
-	}
-
-	private void onCommit(PublishedMessage message) {
-		// the publisher has checked that a transaction is active
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-
-			@Override
-			public void afterCommit() {
-				PublishedMessagesRecorder.this.committed.record(message);
+	/** The messages published in the current transaction so far, recorded when it commits. */
+	private List<PublishedMessage> pending() {
+		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+			if (synchronization instanceof OnCommit onCommit && onCommit.recorder() == this) {
+				return onCommit.messages();
 			}
+		}
+		OnCommit onCommit = new OnCommit(this, new ArrayList<>());
+		TransactionSynchronizationManager.registerSynchronization(onCommit);
+		return onCommit.messages();
+	}
 
-		});
+	private record OnCommit(PublishedMessagesRecorder recorder, List<PublishedMessage> messages)
+			implements TransactionSynchronization {
+
+		@Override
+		public void beforeCommit(boolean readOnly) {
+			List<String> ids = this.messages.stream().map(PublishedMessage::messageId).toList();
+			Set<String> present;
+			try {
+				present = this.recorder.rowsOf.apply(ids);
+			}
+			catch (RuntimeException ex) {
+				return; // the check must never fail the application's commit: keep them all
+			}
+			this.messages.removeIf((message) -> !present.contains(message.messageId()));
+		}
+
+		@Override
+		public void afterCommit() {
+			this.messages.forEach(this.recorder.committed::record);
+		}
+
 	}
 
 }

@@ -1,9 +1,17 @@
 package dev.reliablemessaging.test;
 
+import java.lang.reflect.Modifier;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -48,13 +56,15 @@ public final class ReliableMessagingTestAutoConfiguration {
 
 	@Bean
 	static BeanPostProcessor reliableMessagingTestRecorders(ObjectProvider<PublishedMessages> published,
-			ObjectProvider<HandledMessages> handled) {
+			ObjectProvider<HandledMessages> handled, ObjectProvider<MessagingDataSource> dataSource,
+			ObjectProvider<MessagingTables> tables) {
 		return new BeanPostProcessor() {
 
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				if (bean instanceof OutboxPublisher publisher && !(bean instanceof PublishedMessagesRecorder)) {
-					return new PublishedMessagesRecorder(publisher, published.getObject());
+				if (bean instanceof OutboxPublisher) {
+					return withAdvice(bean, new PublishedMessagesRecorder(published.getObject(),
+							(ids) -> outboxRows(dataSource.getObject(), tables.getObject(), ids)));
 				}
 				if (bean instanceof MessagingMetrics metrics && !(bean instanceof HandledMessagesRecorder)) {
 					return new HandledMessagesRecorder(metrics, handled.getObject());
@@ -63,6 +73,29 @@ public final class ReliableMessagingTestAutoConfiguration {
 			}
 
 		};
+	}
+
+	/** Adds the advice to a proxy the bean is already, or wraps it in one of its own class (or interfaces). */
+	private static Object withAdvice(Object bean, PublishedMessagesRecorder recorder) {
+		if (bean instanceof Advised advised && !advised.isFrozen()) {
+			advised.addAdvice(0, recorder);
+			return bean;
+		}
+		ProxyFactory proxy = new ProxyFactory(bean);
+		proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
+		proxy.addAdvice(recorder);
+		return proxy.getProxy(bean.getClass().getClassLoader());
+	}
+
+	/** The ids among {@code ids} that have an outbox row, read on the connection of the current transaction. */
+	private static Set<String> outboxRows(MessagingDataSource dataSource, MessagingTables tables, List<String> ids) {
+		if (ids.isEmpty()) {
+			return Set.of();
+		}
+		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+		return new HashSet<>(new JdbcTemplate(dataSource.dataSource()).queryForList(
+				"SELECT message_id FROM " + tables.outbox() + " WHERE message_id IN (" + placeholders + ")", String.class,
+				ids.toArray()));
 	}
 
 }

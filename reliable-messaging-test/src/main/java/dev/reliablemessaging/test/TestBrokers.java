@@ -1,9 +1,16 @@
 package dev.reliablemessaging.test;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.rocketmq.store.config.FlushDiskType;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * The test brokers of this JVM: one shared broker per settings, and the brokers of classes that asked for their own.
@@ -17,6 +24,10 @@ final class TestBrokers {
 	private static final Map<Settings, TestBroker> shared = new ConcurrentHashMap<>();
 
 	private static final Map<Class<?>, TestBroker> own = new ConcurrentHashMap<>();
+
+	private static final Set<Class<?>> ownedByContext = ConcurrentHashMap.newKeySet();
+
+	private static final Logger logger = LoggerFactory.getLogger(TestBrokers.class);
 
 	static {
 		// consumers started after this pick up new topics and queues within a second instead of twenty
@@ -41,11 +52,20 @@ final class TestBrokers {
 		return broker;
 	}
 
-	/** Closes the broker of a class that had its own. */
+	/** Closes the broker of a class that had its own, unless an application context uses it: then that closes it. */
 	static void release(Class<?> testClass) {
-		TestBroker broker = own.remove(testClass);
-		if (broker != null) {
-			broker.close();
+		if (!ownedByContext.contains(testClass)) {
+			close(own.remove(testClass));
+		}
+	}
+
+	/** Makes the broker of a class that has its own close after the application context that uses it. */
+	static void closeWithContext(Class<?> testClass, ConfigurableApplicationContext context) {
+		if (ownedByContext.add(testClass)) {
+			context.addApplicationListener((ApplicationListener<ContextClosedEvent>) (event) -> {
+				ownedByContext.remove(testClass);
+				close(own.remove(testClass));
+			});
 		}
 	}
 
@@ -54,8 +74,20 @@ final class TestBrokers {
 	}
 
 	private static void closeAll() {
-		shared.values().forEach(TestBroker::close);
-		own.values().forEach(TestBroker::close);
+		shared.values().forEach(TestBrokers::close);
+		own.values().forEach(TestBrokers::close);
+	}
+
+	private static void close(@Nullable TestBroker broker) {
+		if (broker == null) {
+			return;
+		}
+		try {
+			broker.close();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not close {}", broker, ex);
+		}
 	}
 
 	private record Settings(FlushDiskType flushDiskType, Topology topology) {

@@ -8,6 +8,8 @@ import dev.reliablemessaging.test.KitApplication.Warehouse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static dev.reliablemessaging.test.KitApplication.TOPIC;
@@ -32,6 +34,9 @@ class KitApplicationTests {
 
 	@Autowired
 	TransactionTemplate transactions;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
 
 	@Autowired
 	PublishedMessages published;
@@ -70,6 +75,24 @@ class KitApplicationTests {
 		this.handled.awaitHandled(TOPIC, 1, DELIVERY);
 		this.outbox.awaitDrained(DELIVERY);
 		assertThat(this.warehouse.handled).contains("after-rollback-1").doesNotContain("rolled-back-1");
+	}
+
+	@Test
+	void aPublishRolledBackToASavepointIsNotRecordedThoughItsTransactionCommits() {
+		TransactionTemplate nested = new TransactionTemplate(this.transactionManager);
+		nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		this.transactions.executeWithoutResult((outer) -> {
+			this.orders.place("kept-1");
+			nested.executeWithoutResult((inner) -> {
+				this.orders.place("savepoint-1");
+				inner.setRollbackOnly();
+			});
+		});
+
+		assertThat(this.published.ofTopic(TOPIC).all()).extracting(PublishedMessage::key).containsExactly("kept-1");
+		this.handled.awaitHandled(TOPIC, 1, DELIVERY);
+		this.outbox.awaitDrained(DELIVERY);
+		assertThat(this.warehouse.handled).contains("kept-1").doesNotContain("savepoint-1");
 	}
 
 	@Test

@@ -48,7 +48,8 @@ public final class NameServerCheck {
 		}
 		throw new InvalidConfigurationPropertyValueException(PROPERTY, nameServer,
 				"No name server accepts connections:" + failures
-						+ ". Start RocketMQ, fix the address, or remove the property to use the embedded broker.");
+						+ ". Start RocketMQ, fix the address, or remove the property to use the embedded broker of "
+								+ "reliable-messaging-embedded-broker.");
 	}
 
 }

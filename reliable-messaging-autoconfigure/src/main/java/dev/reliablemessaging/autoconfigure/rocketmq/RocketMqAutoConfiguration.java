@@ -51,8 +51,8 @@ public final class RocketMqAutoConfiguration {
 		String nameServer = rocketmq.getNameServer();
 		if (!StringUtils.hasText(nameServer)) {
 			throw new InvalidConfigurationPropertyValueException(NameServerCheck.PROPERTY, nameServer,
-					"Set the RocketMQ name server address, or put org.apache.rocketmq:rocketmq-broker and "
-							+ "rocketmq-namesrv on the classpath to run an embedded broker.");
+					"Set the RocketMQ name server address, or add dev.reliablemessaging:reliable-messaging-embedded-broker "
+							+ "to run an embedded broker for development.");
 		}
 		return new RocketMqClients(NameServerCheck.requireReachable(nameServer), false, accessKey, secretKey, tls,
 				routeRefresh);

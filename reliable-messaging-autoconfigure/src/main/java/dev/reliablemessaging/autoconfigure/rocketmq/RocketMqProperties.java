@@ -10,14 +10,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Connection to RocketMQ, under {@code reliable-messaging.rocketmq} (the embedded broker has its own keys, in reliable-messaging-embedded-broker).
+ * Connection to RocketMQ, under {@code reliable-messaging.rocketmq} (the embedded broker has its own keys, in
+ * reliable-messaging-embedded-broker).
  */
 @ConfigurationProperties("reliable-messaging.rocketmq")
 public class RocketMqProperties {
 
 	/**
-	 * Name server address(es), "host:port" separated by ';'. When absent and rocketmq-broker is on the
-	 * classpath (reliable-messaging-embedded-broker), an embedded broker is started.
+	 * Name server address(es), "host:port" separated by ';'. When absent and reliable-messaging-embedded-broker is
+	 * on the classpath, an embedded broker is started.
 	 */
 	private @Nullable String nameServer;
 
