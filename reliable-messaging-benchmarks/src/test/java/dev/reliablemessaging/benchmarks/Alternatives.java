@@ -14,9 +14,6 @@ import javax.sql.DataSource;
 
 import dev.reliablemessaging.OutboundMessage;
 import dev.reliablemessaging.OutboxPublisher;
-import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
-import dev.reliablemessaging.autoconfigure.outbox.Relay;
-import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
 import io.namastack.outbox.Outbox;
 import io.namastack.outbox.handler.OutboxRecordMetadata;
 import io.namastack.outbox.handler.OutboxTypedHandler;
@@ -37,6 +34,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.Lifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -52,6 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * context with only its own auto-configuration, on the same broker, database and topic set-up.
  */
 final class Alternatives {
+
+	/** The starter's relay bean: its lifecycle holds and releases sending. */
+	private static final String RELAY_BEAN = "reliableMessagingRelay";
 
 	private static final int PREFILL_TRANSACTION = 100;
 
@@ -135,8 +136,11 @@ final class Alternatives {
 			createOrders(context);
 			Sending sending = Sending.of(library, context);
 			try (TopicReceiver receiver = TopicReceiver.receive(nameServer, topic, (message) -> {
-				String key = message.getUserProperty(MessageHeaders.KEY);
-				receipts.arrived((key != null) ? key : message.getKeys());
+				// the business key is the last of the message's keys (this starter puts its message id first)
+				if (message.getKeys() != null) {
+					String[] keys = message.getKeys().split(" ");
+					receipts.arrived(keys[keys.length - 1]);
+				}
 			})) {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				TransactionTemplate transactions = transactions(context);
@@ -253,17 +257,18 @@ final class Alternatives {
 
 		@Override
 		public void hold() {
-			this.context.getBean(Relay.class).stop();
+			this.context.getBean(RELAY_BEAN, Lifecycle.class).stop();
 		}
 
 		@Override
 		public void release() {
-			this.context.getBean(Relay.class).start();
+			this.context.getBean(RELAY_BEAN, Lifecycle.class).start();
 		}
 
 		@Override
 		public long pending(JdbcTemplate jdbc) {
-			String table = this.context.getBean(MessagingTables.class).outbox();
+			String table = this.context.getEnvironment().getProperty("reliable-messaging.outbox.table-prefix", "rm_")
+					+ "outbox";
 			return jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE status = 'PENDING'", Long.class);
 		}
 

@@ -12,48 +12,34 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+
 import dev.reliablemessaging.OutboundMessage;
+import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
-import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
-import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
-import dev.reliablemessaging.autoconfigure.jdbc.SchemaMigrator;
-import dev.reliablemessaging.autoconfigure.jdbc.SqlDialect;
-import dev.reliablemessaging.autoconfigure.outbox.ClaimSender;
-import dev.reliablemessaging.autoconfigure.outbox.JdbcOutboxPublisher;
-import dev.reliablemessaging.autoconfigure.outbox.OutboxClaims;
-import dev.reliablemessaging.autoconfigure.outbox.OutboxRows;
-import dev.reliablemessaging.autoconfigure.outbox.OutboxWriter;
-import dev.reliablemessaging.autoconfigure.outbox.PayloadSerializer;
-import dev.reliablemessaging.autoconfigure.outbox.PublishingTransaction;
-import dev.reliablemessaging.autoconfigure.outbox.Relay;
-import dev.reliablemessaging.autoconfigure.outbox.RelayDatabase;
-import dev.reliablemessaging.autoconfigure.outbox.RelayProperties;
-import dev.reliablemessaging.autoconfigure.outbox.RelaySettings;
-import dev.reliablemessaging.autoconfigure.outbox.RocketMqSender;
-import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
-import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
-import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
-import dev.reliablemessaging.autoconfigure.support.MessageTracing;
-import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.store.config.FlushDiskType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.function.ThrowingConsumer;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The relay against plain RocketMQ sends, commit-to-handler latency and the listener against a plain consumer, on the
@@ -97,6 +83,9 @@ class BenchmarkSuite {
 		.stream(System.getProperty("rm.bench.contended.databases", "H2,POSTGRESQL").split(","))
 		.map(TestDatabase::valueOf)
 		.toList();
+
+	/** The relay's bean: its lifecycle holds and releases it. */
+	private static final String RELAY_BEAN = "reliableMessagingRelay";
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -147,7 +136,7 @@ class BenchmarkSuite {
 			ratio("2 relays / 1 relay", two, one, -1);
 			ratio("4 relays / 1 relay", four, one, -1);
 
-			Map<AlongsideOrder, Figure> medians = transactionLatencies();
+			Map<AlongsideOrder, Figure> medians = transactionLatencies(syncFlush);
 			Figure plain = medians.get(AlongsideOrder.NOTHING);
 			Figure publishing = medians.get(AlongsideOrder.PUBLISH);
 			ratio("second plain insert / without (one more statement, nothing of the outbox)",
@@ -245,17 +234,15 @@ class BenchmarkSuite {
 	 * the same broker and database; each library's handler sends to RocketMQ synchronously.
 	 */
 	private void alternatives(EmbeddedRocketMq broker, TestDatabase database) throws Exception {
-		DefaultMQProducer provisioning = producer(broker);
-		this.resources.add(provisioning::shutdown);
 		String nameServer = broker.nameServerAddress();
 		Map<Alternatives.Library, Figure> drains = new EnumMap<>(Alternatives.Library.class);
 		Map<Alternatives.Library, Figure> latencies = new EnumMap<>(Alternatives.Library.class);
 		for (Alternatives.Library library : Alternatives.Library.values()) {
 			drains.put(library, measure(library.description() + ": drain of " + ALTERNATIVES_MESSAGES
 					+ " messages published while sending was held, " + database + ", SYNC_FLUSH", "msg/s",
-					() -> Alternatives.drain(library, nameServer, database, topic(provisioning),
+					() -> Alternatives.drain(library, nameServer, database, topic(broker),
 							ALTERNATIVES_MESSAGES)));
-			String topic = topic(provisioning);
+			String topic = topic(broker);
 			latencies.put(library, recordLatency(library.description() + ": commit to receipt by a plain consumer at "
 					+ ALTERNATIVES_RATE + " msg/s offered, " + database,
 					(sink) -> Alternatives.latency(library, nameServer, database, topic, ALTERNATIVES_RATE,
@@ -285,10 +272,10 @@ class BenchmarkSuite {
 		String suffix = ", " + CONSUMED + " messages, 8 threads, one insert each, " + database;
 		Figure plain = measure("plain push consumer, no inbox" + suffix, "msg/s",
 				() -> ConsumerThroughput.plain(broker.nameServerAddress(), dataSource,
-						ConsumerThroughput.fill(producer, topic(producer), CONSUMED), CONSUMED));
+						ConsumerThroughput.fill(producer, topic(broker), CONSUMED), CONSUMED));
 		Figure reliable = measure("@ReliableListener with inbox" + suffix, "msg/s",
 				() -> ConsumerThroughput.reliable(broker.nameServerAddress(), database, dataSource.getJdbcUrl(),
-						ConsumerThroughput.fill(producer, topic(producer), CONSUMED), CONSUMED));
+						ConsumerThroughput.fill(producer, topic(broker), CONSUMED), CONSUMED));
 		ratio("@ReliableListener / plain consumer", reliable, plain, 0.70);
 	}
 
@@ -302,7 +289,7 @@ class BenchmarkSuite {
 	/** Sends {@code count} messages, one by one or in batches, and returns messages per second. */
 	private double plainSends(EmbeddedRocketMq broker, int count, int batch) throws Exception {
 		DefaultMQProducer producer = producer(broker);
-		String topic = topic(producer);
+		String topic = topic(broker);
 		byte[] body = new byte[PAYLOAD_BYTES];
 		long started = System.nanoTime();
 		for (int sent = 0; sent < count; sent += batch) {
@@ -324,41 +311,47 @@ class BenchmarkSuite {
 		return perSecond;
 	}
 
-	/** Fills a fresh outbox with {@link #ROWS} rows, lets {@code relays} relays drain it, returns messages per second. */
+	/**
+	 * Fills a fresh outbox with {@link #ROWS} rows and lets {@code relays} instances of the application drain it, as
+	 * several service instances do; returns messages per second. The relays are held while the rows go in.
+	 */
 	private double drain(TestDatabase database, EmbeddedRocketMq broker, int relays) throws Exception {
-		HikariDataSource dataSource = dataSource(database);
-		SqlDialect dialect = SqlDialect.of(dataSource);
-		MessagingTables tables = new MessagingTables("rm_");
-		new SchemaMigrator(dataSource, dialect, tables).afterPropertiesSet();
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		DefaultMQProducer provisioning = producer(broker);
-		String topic = topic(provisioning);
-		prefill(jdbc, topic);
-		List<Relay> running = new ArrayList<>();
-		List<DefaultMQProducer> producers = new ArrayList<>();
-		RelayProperties properties = new RelayProperties();
-		properties.setPollInterval(Duration.ofMillis(100));
-		long started = System.nanoTime();
-		for (int i = 0; i < relays; i++) {
-			DefaultMQProducer producer = producer(broker);
-			producers.add(producer);
-			RelaySettings settings = RelaySettings.from(properties, new RocketMqProperties(), new SendStatusProperties());
-			RelayDatabase relayDatabase = new RelayDatabase(dataSource, dialect, tables, settings.statementTimeout());
-			OutboxRows rows = new OutboxRows(relayDatabase);
-			Relay relay = new Relay(new OutboxClaims(relayDatabase, new JsonMapper()), rows,
-					new ClaimSender(new RocketMqSender(producer, relayDatabase), rows, settings, MessagingMetrics.none()), settings);
-			relay.start();
-			running.add(relay);
+		String url = database.freshSchemaUrl();
+		String topic = topic(broker);
+		ApplicationContextRunner instance = TestContexts.runner()
+			.withPropertyValues(database.springProperties(url))
+			.withPropertyValues("reliable-messaging.rocketmq.name-server=" + broker.nameServerAddress(),
+					"reliable-messaging.relay.poll-interval=100ms", "reliable-messaging.rocketmq.send-timeout=10s");
+		double[] perSecond = new double[1];
+		withInstances(instance, relays, new ArrayList<>(), (contexts) -> {
+			List<Lifecycle> relaysOf = contexts.stream()
+				.map((context) -> context.getBean(RELAY_BEAN, Lifecycle.class))
+				.toList();
+			relaysOf.forEach(Lifecycle::stop);
+			JdbcTemplate jdbc = new JdbcTemplate(contexts.get(0).getBean(DataSource.class));
+			prefill(jdbc, topic);
+			long started = System.nanoTime();
+			relaysOf.forEach(Lifecycle::start);
+			await().atMost(Duration.ofMinutes(10))
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox", Long.class) == 0);
+			perSecond[0] = ROWS / ((System.nanoTime() - started) / 1e9);
+		});
+		return perSecond[0];
+	}
+
+	/** Runs {@code count} application contexts of {@code runner} at once and hands them to {@code body}. */
+	private static void withInstances(ApplicationContextRunner runner, int count,
+			List<ConfigurableApplicationContext> open, ThrowingConsumer<List<ConfigurableApplicationContext>> body) {
+		if (open.size() == count) {
+			body.accept(open);
+			return;
 		}
-		while (jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox", Long.class) > 0) {
-			Thread.sleep(20);
-		}
-		double perSecond = ROWS / ((System.nanoTime() - started) / 1e9);
-		running.forEach(Relay::stop);
-		producers.forEach(DefaultMQProducer::shutdown);
-		provisioning.shutdown();
-		dataSource.close();
-		return perSecond;
+		runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			open.add(context.getSourceApplicationContext());
+			withInstances(runner, count, open, body);
+		});
 	}
 
 	private static void prefill(JdbcTemplate jdbc, String topic) {
@@ -398,11 +391,11 @@ class BenchmarkSuite {
 	 * turns within each round so that the database's drift over a round weighs on all three alike; records the p50
 	 * and p99 of each and returns the p50s.
 	 */
-	private Map<AlongsideOrder, Figure> transactionLatencies() throws Exception {
-		transactionRound(); // warm-up
+	private Map<AlongsideOrder, Figure> transactionLatencies(EmbeddedRocketMq broker) {
+		transactionRound(broker); // warm-up
 		List<Map<AlongsideOrder, double[]>> rounds = new ArrayList<>();
 		for (int round = 0; round < ROUNDS; round++) {
-			rounds.add(transactionRound());
+			rounds.add(transactionRound(broker));
 		}
 		Map<AlongsideOrder, Figure> medians = new EnumMap<>(AlongsideOrder.class);
 		for (int percentile : new int[] { 50, 99 }) {
@@ -418,46 +411,45 @@ class BenchmarkSuite {
 	}
 
 	/** One round of {@link #PUBLISH_TRANSACTIONS} transactions of each variant, in turns; their sorted milliseconds. */
-	private Map<AlongsideOrder, double[]> transactionRound() throws Exception {
-		HikariDataSource dataSource = dataSource(TestDatabase.POSTGRESQL);
-		SqlDialect dialect = SqlDialect.of(dataSource);
-		MessagingTables tables = new MessagingTables("rm_");
-		new SchemaMigrator(dataSource, dialect, tables).afterPropertiesSet();
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		jdbc.execute("CREATE TABLE bench_orders (id VARCHAR(36) PRIMARY KEY, sku VARCHAR(64), quantity INT)");
-		jdbc.execute("CREATE TABLE bench_audit (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, body TEXT)");
-		JsonMapper json = new JsonMapper();
-		OutboxWriter writer = new OutboxWriter(new MessagingDataSource("dataSource", dataSource,
-				new org.springframework.beans.factory.support.DefaultListableBeanFactory()), dialect, tables, json);
-		JdbcOutboxPublisher publisher = new JdbcOutboxPublisher(writer, new PayloadSerializer(json, 4 * 1024 * 1024, null),
-				new PublishingTransaction((ids) -> {
-				}), MessagingMetrics.none(), MessageTracing.none());
-		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-		AlongsideOrder[] variants = AlongsideOrder.values();
-		double[][] millis = new double[variants.length][PUBLISH_TRANSACTIONS];
-		for (int i = 0; i < PUBLISH_TRANSACTIONS * variants.length; i++) {
-			AlongsideOrder alongside = variants[i % variants.length];
-			String id = UUID.randomUUID().toString();
-			Map<String, Object> order = Map.of("id", id, "sku", "apple", "quantity", 1);
-			long started = System.nanoTime();
-			transactions.executeWithoutResult((status) -> {
-				jdbc.update("INSERT INTO bench_orders (id, sku, quantity) VALUES (?, ?, ?)", id, "apple", 1);
-				switch (alongside) {
-					case PUBLISH -> publisher.publish(OutboundMessage.builder("orders").key(id).payload(order).build());
-					case PLAIN_INSERT -> jdbc.update("INSERT INTO bench_audit (body) VALUES (?)",
-							json.writeValueAsString(order));
-					case NOTHING -> {
-					}
+	private Map<AlongsideOrder, double[]> transactionRound(EmbeddedRocketMq broker) {
+		Map<AlongsideOrder, double[]> sorted = new EnumMap<>(AlongsideOrder.class);
+		TestContexts.runner()
+			.withPropertyValues(TestDatabase.POSTGRESQL.springProperties(TestDatabase.POSTGRESQL.freshSchemaUrl()))
+			.withPropertyValues("reliable-messaging.rocketmq.name-server=" + broker.nameServerAddress(),
+					"reliable-messaging.relay.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				jdbc.execute("CREATE TABLE bench_orders (id VARCHAR(36) PRIMARY KEY, sku VARCHAR(64), quantity INT)");
+				jdbc.execute("CREATE TABLE bench_audit (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, body TEXT)");
+				JsonMapper json = new JsonMapper();
+				OutboxPublisher publisher = context.getBean(OutboxPublisher.class);
+				TransactionTemplate transactions = new TransactionTemplate(
+						context.getBean(PlatformTransactionManager.class));
+				AlongsideOrder[] variants = AlongsideOrder.values();
+				double[][] millis = new double[variants.length][PUBLISH_TRANSACTIONS];
+				for (int i = 0; i < PUBLISH_TRANSACTIONS * variants.length; i++) {
+					AlongsideOrder alongside = variants[i % variants.length];
+					String id = UUID.randomUUID().toString();
+					Map<String, Object> order = Map.of("id", id, "sku", "apple", "quantity", 1);
+					long started = System.nanoTime();
+					transactions.executeWithoutResult((status) -> {
+						jdbc.update("INSERT INTO bench_orders (id, sku, quantity) VALUES (?, ?, ?)", id, "apple", 1);
+						switch (alongside) {
+							case PUBLISH -> publisher.publish(OutboundMessage.builder("orders").key(id).payload(order).build());
+							case PLAIN_INSERT -> jdbc.update("INSERT INTO bench_audit (body) VALUES (?)",
+									json.writeValueAsString(order));
+							case NOTHING -> {
+							}
+						}
+					});
+					millis[alongside.ordinal()][i / variants.length] = (System.nanoTime() - started) / 1e6;
+				}
+				for (AlongsideOrder alongside : variants) {
+					Arrays.sort(millis[alongside.ordinal()]);
+					sorted.put(alongside, millis[alongside.ordinal()]);
 				}
 			});
-			millis[alongside.ordinal()][i / variants.length] = (System.nanoTime() - started) / 1e6;
-		}
-		dataSource.close();
-		Map<AlongsideOrder, double[]> sorted = new EnumMap<>(AlongsideOrder.class);
-		for (AlongsideOrder alongside : variants) {
-			Arrays.sort(millis[alongside.ordinal()]);
-			sorted.put(alongside, millis[alongside.ordinal()]);
-		}
 		return sorted;
 	}
 
@@ -489,9 +481,9 @@ class BenchmarkSuite {
 		return producer;
 	}
 
-	private static String topic(DefaultMQProducer producer) throws Exception {
+	private static String topic(EmbeddedRocketMq broker) {
 		String topic = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-		new TopicProvisioner(producer, 8, true, Set::of).ensureTopic(topic);
+		broker.createTopic(topic, 8);
 		return topic;
 	}
 

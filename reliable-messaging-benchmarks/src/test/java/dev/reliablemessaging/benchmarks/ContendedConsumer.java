@@ -12,11 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import dev.reliablemessaging.OutboundMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.ReliableListener;
-import dev.reliablemessaging.autoconfigure.consumer.ListenerContainer;
-import dev.reliablemessaging.autoconfigure.consumer.ReliableListeners;
-import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Outcome;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -51,6 +50,7 @@ final class ContendedConsumer {
 		String group = "bench-contended-" + suffix;
 		Round[] round = new Round[1];
 		TestContexts.runner()
+			.withConfiguration(TestContexts.METRICS)
 			.withPropertyValues(database.springProperties(database.freshSchemaUrl()))
 			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=30",
 					"reliable-messaging.rocketmq.name-server=" + nameServer,
@@ -68,14 +68,12 @@ final class ContendedConsumer {
 				String topic = context.getEnvironment().getRequiredProperty("bench.topic");
 				publish(publisher, transaction, rows.receipts, topic, messages);
 				await().atMost(Duration.ofMinutes(5)).until(() -> rows.applied() >= messages);
-				ListenerContainer container = context.getBean(ReliableListeners.class)
-					.containers()
-					.stream()
-					.filter((candidate) -> candidate.listener().consumerGroup().equals(group))
-					.findFirst()
-					.orElseThrow();
+				Counter failed = context.getBean(MeterRegistry.class)
+					.find("reliable.messaging.consumed")
+					.tags("group", group, "outcome", "failed")
+					.counter();
 				assertThat(rows.applied()).as("messages applied").isEqualTo(messages);
-				round[0] = new Round(rows.clock.perSecond(), container.count(Outcome.FAILED),
+				round[0] = new Round(rows.clock.perSecond(), (failed != null) ? (long) failed.count() : 0,
 						rows.calls.get() - messages, rows.receipts.percentiles());
 			});
 		return round[0];
