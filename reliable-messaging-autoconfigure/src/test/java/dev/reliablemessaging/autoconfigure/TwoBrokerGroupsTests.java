@@ -113,7 +113,7 @@ class TwoBrokerGroupsTests {
 					// the keys on the live group go on; the others wait, however long the outage lasts
 					await().atMost(Duration.ofSeconds(60))
 						.until(() -> jdbc.queryForObject(pendingSql, Long.class) == keysOnB.size() * 5L);
-					await("rows of keys on " + GROUP_B + " held back").during(Duration.ofSeconds(35))
+					await("rows of keys on " + GROUP_B + " held back").during(Duration.ofSeconds(10))
 						.atMost(Duration.ofSeconds(60))
 						.until(() -> jdbc.queryForObject(pendingSql, Long.class) == keysOnB.size() * 5L);
 				}

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Exponential backoff with jitter: the n-th retry waits between half and all of
  * {@code min(max, initial * multiplier^(n-1))}, so relays that failed together do not retry together.
  */
-public record Backoff(Duration initial, double multiplier, Duration max) {
+record Backoff(Duration initial, double multiplier, Duration max) {
 
 	Duration delayAfter(int failedAttempts) {
 		double exponential = this.initial.toMillis() * Math.pow(this.multiplier, Math.max(0, failedAttempts - 1));

@@ -8,7 +8,7 @@ import java.util.List;
  * @param leaseDeadlineNanos when the lease ends, on this JVM's {@link System#nanoTime()}, counted from before the
  * claim began, so never later than the lease in the table
  */
-public record Claim(List<OutboxRow> rows, long leaseDeadlineNanos) {
+record Claim(List<OutboxRow> rows, long leaseDeadlineNanos) {
 
 	/** How much of the lease is left now. */
 	public Duration leaseLeft() {

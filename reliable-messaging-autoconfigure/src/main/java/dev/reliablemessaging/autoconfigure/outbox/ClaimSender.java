@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * back the later rows of its queue, never reorders them; a send that could outlast the claim's lease is not started,
  * and the rows it would have carried are handed back.
  */
-public final class ClaimSender {
+final class ClaimSender {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClaimSender.class);
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * the fast path. A publish that fails keeps the transaction from committing, so a business change never commits
  * without its message, even when the caller catches the exception.
  */
-public final class JdbcOutboxPublisher implements OutboxPublisher {
+final class JdbcOutboxPublisher implements OutboxPublisher {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcOutboxPublisher.class);
 

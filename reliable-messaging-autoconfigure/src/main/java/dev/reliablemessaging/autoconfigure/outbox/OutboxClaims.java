@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * reordered and a failed or dead row holds back the rest of its key. No statement waits for a lock another
  * transaction holds. Times are the database's.
  */
-public final class OutboxClaims {
+final class OutboxClaims {
 
 	private static final String FREE = "o.status = 'PENDING' AND o.next_attempt_at <= ? "
 			+ "AND (o.lease_until IS NULL OR o.lease_until < ?)";

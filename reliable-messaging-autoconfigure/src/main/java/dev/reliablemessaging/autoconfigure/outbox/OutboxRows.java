@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * What the relay writes back after a send: rows sent (deleted, or kept as SENT for the retention), rows failed
  * (rescheduled, or DEAD), rows handed back unsent. Each in a short transaction of its own; times are the database's.
  */
-public final class OutboxRows {
+final class OutboxRows {
 
 	private static final String DELETE_SENT = "DELETE FROM %1$s WHERE id IN (%2$s)";
 

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
  * transaction: {@code byte[]} passes through, a {@code String} is UTF-8, anything else is JSON; then the
  * application's {@link PayloadCodec}, if it has one, encodes the result.
  */
-public final class PayloadSerializer {
+final class PayloadSerializer {
 
 	private final JsonMapper jsonMapper;
 

@@ -16,7 +16,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * the caller caught the exception: its business change would commit without its message. One synchronization per
  * transaction, however many messages it writes.
  */
-public final class PublishingTransaction {
+final class PublishingTransaction {
 
 	private final Consumer<List<String>> afterCommit;
 

@@ -19,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The relay's way to the outbox table: short transactions of its own, every statement bounded by a timeout and every
  * connection by a network timeout, and the database's clock for everything instances compare.
  */
-public final class RelayDatabase {
+final class RelayDatabase {
 
 	/** How much longer than a statement a read on the network may wait: the statement's own cancel needs it. */
 	private static final Duration NETWORK_MARGIN = Duration.ofSeconds(5);

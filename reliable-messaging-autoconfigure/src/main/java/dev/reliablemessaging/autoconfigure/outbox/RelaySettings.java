@@ -14,7 +14,7 @@ import org.apache.rocketmq.client.producer.SendStatus;
  * @param sendTimeout how long one synchronous send may take
  * @param statementTimeout how long one statement of the relay may take
  */
-public record RelaySettings(Duration pollInterval, int batchSize, Duration lease, int maxAttempts, Backoff backoff,
+record RelaySettings(Duration pollInterval, int batchSize, Duration lease, int maxAttempts, Backoff backoff,
 		Set<SendStatus> acceptedSendStatuses, Duration retention, int maxBatchBytes, Duration sendTimeout,
 		Duration statementTimeout) {
 

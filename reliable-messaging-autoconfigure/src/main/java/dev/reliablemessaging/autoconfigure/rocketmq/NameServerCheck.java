@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * Checks at start-up that at least one configured name server accepts connections, so that a wrong address stops
  * the application instead of leaving its messages pending.
  */
-public final class NameServerCheck {
+final class NameServerCheck {
 
 	public static final String PROPERTY = "reliable-messaging.rocketmq.name-server";
 
