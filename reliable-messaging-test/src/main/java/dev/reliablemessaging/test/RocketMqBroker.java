@@ -24,13 +24,19 @@ public interface RocketMqBroker {
 	/** Whether the broker is running (with several broker groups: all of them). */
 	boolean isRunning();
 
-	/** The names of the broker groups, as they appear in routes. */
-	List<String> brokerGroups();
+	/**
+	 * The names of the brokers: each broker group's, as they appear in routes; with {@link Topology#CONTROLLER} each
+	 * replica's ({@code <group>#1}, {@code <group>#2}).
+	 */
+	List<String> brokers();
 
-	/** Stops one broker group, as when its master dies; the others and the name server keep running. */
-	void stop(String brokerGroup);
+	/** The brokers that run and are their group's master now. */
+	List<String> masters();
 
-	/** Starts one broker group on its store again and waits until it is registered. */
-	void start(String brokerGroup);
+	/** Stops one broker, as when it dies; the others and the name server keep running. */
+	void stop(String broker);
+
+	/** Starts one broker on its store again and waits until it is registered. */
+	void start(String broker);
 
 }

@@ -30,12 +30,19 @@ final class TestBroker implements RocketMqBroker, AutoCloseable {
 
 	TestBroker(FlushDiskType flushDiskType, Topology topology) {
 		this.store = temporaryStore();
-		this.broker = new EmbeddedRocketMq(EmbeddedBrokerSettings.of(this.store)
+		this.broker = new EmbeddedRocketMq(topology(EmbeddedBrokerSettings.of(this.store), topology)
 			.withFlushDiskType(flushDiskType)
-			.withBrokerGroups((topology == Topology.TWO_GROUPS) ? 2 : 1)
 			.withStoreCustomizer((config) -> config.setMessageDelayLevel(FAST_REDELIVERY)));
 		this.description = topology + " broker, " + flushDiskType + ", store " + this.store;
 		this.broker.start();
+	}
+
+	private static EmbeddedBrokerSettings topology(EmbeddedBrokerSettings settings, Topology topology) {
+		return switch (topology) {
+			case SINGLE -> settings;
+			case TWO_GROUPS -> settings.withBrokerGroups(2);
+			case CONTROLLER -> settings.withControllerMode();
+		};
 	}
 
 	private static Path temporaryStore() {
@@ -73,18 +80,23 @@ final class TestBroker implements RocketMqBroker, AutoCloseable {
 	}
 
 	@Override
-	public List<String> brokerGroups() {
+	public List<String> brokers() {
 		return this.broker.brokerNames();
 	}
 
 	@Override
-	public void stop(String brokerGroup) {
-		this.broker.stopBroker(brokerGroup);
+	public List<String> masters() {
+		return this.broker.masters();
 	}
 
 	@Override
-	public void start(String brokerGroup) {
-		this.broker.startBroker(brokerGroup);
+	public void stop(String broker) {
+		this.broker.stopBroker(broker);
+	}
+
+	@Override
+	public void start(String broker) {
+		this.broker.startBroker(broker);
 	}
 
 	@Override

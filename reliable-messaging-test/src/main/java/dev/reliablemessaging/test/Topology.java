@@ -12,6 +12,12 @@ public enum Topology {
 	 * One name server and two broker groups, each a single master, with every topic created by the test broker on
 	 * both: the queues of a topic are spread over two groups, as in a production cluster.
 	 */
-	TWO_GROUPS
+	TWO_GROUPS,
+
+	/**
+	 * RocketMQ 5's controller mode: a controller and one broker group of two replicas, whose master the controller
+	 * elects, and elects again when the master dies; a message is acknowledged once both replicas in sync have it.
+	 */
+	CONTROLLER
 
 }

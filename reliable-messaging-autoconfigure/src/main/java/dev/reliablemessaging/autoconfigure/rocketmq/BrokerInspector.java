@@ -168,23 +168,66 @@ public final class BrokerInspector {
 			String flush = config.getProperty("flushDiskType", "ASYNC_FLUSH");
 			boolean controller = Boolean.parseBoolean(config.getProperty("enableControllerMode", "false"));
 			boolean dledger = Boolean.parseBoolean(config.getProperty("enableDLegerCommitLog", "false"));
-			String replication = controller ? "controller" : dledger ? "dledger" : "master-slave";
-			boolean syncReplication = controller || dledger || "SYNC_MASTER".equals(role);
 			String where = "Broker " + brokerName + " (" + address + ")";
+			if (controller) {
+				return controllerMode(brokerName, address, config, flush, where);
+			}
+			String replication = dledger ? "dledger" : "master-slave";
+			boolean syncReplication = dledger || "SYNC_MASTER".equals(role);
 			String risk = null;
 			if ("ASYNC_FLUSH".equals(flush) && !syncReplication && !"SLAVE".equals(role)) {
 				risk = where + " has flushDiskType=ASYNC_FLUSH and brokerRole=" + role + ": it acknowledges a "
 						+ "message while the message is only in memory, so a crash of its machine loses every "
 						+ "acknowledged message not yet flushed. Set flushDiskType=SYNC_FLUSH, or replicate before "
-						+ "acknowledging (brokerRole=SYNC_MASTER with a slave, or controller mode).";
+						+ "acknowledging (brokerRole=SYNC_MASTER with a slave, or controller mode with "
+						+ "allAckInSyncStateSet=true).";
 			}
 			String note = null;
-			if ("ASYNC_MASTER".equals(role) && !controller && !dledger) {
+			if ("ASYNC_MASTER".equals(role) && !dledger) {
 				note = where + " has brokerRole=ASYNC_MASTER: its messages are on one disk until a slave copies "
 						+ "them, so losing that disk loses them. Set brokerRole=SYNC_MASTER (with a slave) or use "
 						+ "controller mode to keep two copies before acknowledging.";
 			}
 			return new BrokerDurability(brokerName, address, role, flush, replication, risk, note);
+		}
+
+		/**
+		 * RocketMQ 5's controller mode, where the role in the configuration is only the start-up role: a master
+		 * acknowledges once every replica of its in-sync set has the message ({@code allAckInSyncStateSet=true}),
+		 * else once {@code inSyncReplicas} replicas have it; {@code minInSyncReplicas} says how small the in-sync
+		 * set may get before the master refuses writes.
+		 */
+		private static BrokerDurability controllerMode(String brokerName, String address, Properties config,
+				String flush, String where) {
+			boolean allAck = Boolean.parseBoolean(config.getProperty("allAckInSyncStateSet", "false"));
+			int inSync = Integer.parseInt(config.getProperty("inSyncReplicas", "1"));
+			int minInSync = Integer.parseInt(config.getProperty("minInSyncReplicas", "1"));
+			String replication = "controller, " + (allAck ? "allAckInSyncStateSet=true, minInSyncReplicas=" + minInSync
+					: "allAckInSyncStateSet=false, inSyncReplicas=" + inSync);
+			boolean copiesBeforeAck = allAck || inSync >= 2;
+			String risk = null;
+			String note = null;
+			if (!copiesBeforeAck) {
+				if ("ASYNC_FLUSH".equals(flush)) {
+					risk = where + " runs in controller mode with allAckInSyncStateSet=false, inSyncReplicas=" + inSync
+							+ " and flushDiskType=ASYNC_FLUSH: it acknowledges a message while it is only in its own "
+							+ "memory, so a crash of its machine loses every acknowledged message not yet flushed. Set "
+							+ "allAckInSyncStateSet=true (or inSyncReplicas=2), or flushDiskType=SYNC_FLUSH.";
+				}
+				else {
+					note = where + " runs in controller mode with allAckInSyncStateSet=false, inSyncReplicas=" + inSync
+							+ ": it acknowledges a message on its own disk alone, so losing that disk, or a failover "
+							+ "to a replica that had not copied it yet, loses it. Set allAckInSyncStateSet=true.";
+				}
+			}
+			else if (allAck && minInSync < 2) {
+				note = where + " runs in controller mode with allAckInSyncStateSet=true and minInSyncReplicas="
+						+ minInSync + ": while its in-sync set is the master alone (a replica fell behind or died) it "
+						+ "acknowledges with one copy" + ("ASYNC_FLUSH".equals(flush) ? ", in memory only" : "")
+						+ ". minInSyncReplicas=2 refuses those writes instead (the relay retries them until a replica "
+						+ "is back in sync), at the price of no writes to the group meanwhile.";
+			}
+			return new BrokerDurability(brokerName, address, "controller-elected", flush, replication, risk, note);
 		}
 
 	}

@@ -16,6 +16,7 @@ import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.store.config.BrokerRole;
 import org.apache.rocketmq.store.config.MessageStoreConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,7 +40,10 @@ final class EmbeddedBroker {
 
 	private final EmbeddedBrokerSettings settings;
 
+	/** How the facade names this broker: its group's name, with {@code #1}, {@code #2} for replicas. */
 	private final String name;
+
+	private final String brokerName;
 
 	private final String nameServer;
 
@@ -49,11 +53,17 @@ final class EmbeddedBroker {
 
 	private final int haPort;
 
+	/** The controller's address in controller mode, else {@code null}. */
+	private final @Nullable String controllerAddress;
+
 	private @Nullable BrokerController controller;
 
-	EmbeddedBroker(EmbeddedBrokerSettings settings, String name, String nameServer, Path dir, int port, int haPort) {
+	EmbeddedBroker(EmbeddedBrokerSettings settings, String name, String brokerName, String nameServer, Path dir,
+			int port, int haPort, @Nullable String controllerAddress) {
 		this.settings = settings;
 		this.name = name;
+		this.brokerName = brokerName;
+		this.controllerAddress = controllerAddress;
 		this.nameServer = nameServer;
 		this.dir = dir;
 		this.port = port;
@@ -65,7 +75,7 @@ final class EmbeddedBroker {
 			return;
 		}
 		BrokerConfig brokerConfig = new BrokerConfig();
-		brokerConfig.setBrokerName(this.name);
+		brokerConfig.setBrokerName(this.brokerName);
 		brokerConfig.setBrokerId(this.settings.brokerId());
 		brokerConfig.setBrokerClusterName(CLUSTER);
 		brokerConfig.setNamesrvAddr(this.nameServer);
@@ -88,6 +98,9 @@ final class EmbeddedBroker {
 		store.setMappedFileSizeTimerLog(COMMIT_LOG_FILE_SIZE);
 		store.setHaListenPort(this.haPort);
 		store.setDiskMaxUsedSpaceRatio(95);
+		if (this.controllerAddress != null) {
+			controllerMode(brokerConfig, store, this.controllerAddress);
+		}
 		this.settings.storeCustomizer().accept(store);
 		NettyClientConfig client = new NettyClientConfig();
 		client.setUseTLS(this.settings.tlsOnly());
@@ -116,6 +129,28 @@ final class EmbeddedBroker {
 		awaitRegistration(started);
 		logger.info("Embedded RocketMQ broker {} started: name server {}, broker {}:{}, store {}, {}", this.name,
 				this.nameServer, EmbeddedRocketMq.HOST, this.port, this.dir, this.settings.flushDiskType());
+	}
+
+	/**
+	 * A replica of a broker group whose master the controller elects: it starts as a slave, its store acknowledges a
+	 * message once every replica in the in-sync set has it, and a dead master is noticed within seconds.
+	 */
+	private void controllerMode(BrokerConfig brokerConfig, MessageStoreConfig store, String controllerAddress) {
+		brokerConfig.setEnableControllerMode(true);
+		brokerConfig.setControllerAddr(controllerAddress);
+		brokerConfig.setSyncBrokerMetadataPeriod(1_000);
+		brokerConfig.setCheckSyncStateSetPeriod(1_000);
+		brokerConfig.setBrokerHeartbeatInterval(500);
+		brokerConfig.setControllerHeartBeatTimeoutMills(3_000);
+		store.setBrokerRole(BrokerRole.SLAVE);
+		store.setStorePathEpochFile(this.dir.resolve("epoch").toString());
+		store.setStorePathBrokerIdentity(this.dir.resolve("identity").toString());
+		store.setAllAckInSyncStateSet(true);
+		store.setTotalReplicas(2);
+		store.setInSyncReplicas(2);
+		store.setMinInSyncReplicas(1);
+		store.setHaSendHeartbeatInterval(500);
+		store.setHaMaxTimeSlaveNotCatchup(3_000);
 	}
 
 	/** RocketMQ's authentication with a user store of this start's own, or {@code null} when it has no users. */
@@ -203,6 +238,16 @@ final class EmbeddedBroker {
 
 	String name() {
 		return this.name;
+	}
+
+	/** Whether this broker is running and its group's master (in controller mode: the elected one). */
+	boolean isMaster() {
+		BrokerController started = this.controller;
+		if (started == null) {
+			return false;
+		}
+		return (this.controllerAddress != null) ? started.getReplicasManager().isMasterState()
+				: started.getMessageStoreConfig().getBrokerRole() != BrokerRole.SLAVE;
 	}
 
 	@Nullable BrokerController controller() {

@@ -21,38 +21,39 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * @param brokerBindHost the loopback address the broker listens on (it advertises 127.0.0.1)
  * @param brokerId 0 for a master, 1 and up for its slaves
  * @param brokerGroups how many broker groups (each a master) share the name server and every topic created here
+ * @param controllerMode whether each broker group is two replicas whose master a controller in this JVM elects
  */
 public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, int brokerPort,
 		String brokerName, Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
-		String brokerBindHost, long brokerId, int brokerGroups) {
+		String brokerBindHost, long brokerId, int brokerGroups, boolean controllerMode) {
 
 	private static final String LOOPBACK = "127.0.0.1";
 
 	public static EmbeddedBrokerSettings of(Path storeDir) {
 		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, 0, "embedded-broker", (store) -> {
-		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1);
+		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false);
 	}
 
 	public EmbeddedBrokerSettings withFlushDiskType(FlushDiskType type) {
 		return new EmbeddedBrokerSettings(this.storeDir, type, this.nameServerPort, this.brokerPort, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups);
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
 	}
 
 	public EmbeddedBrokerSettings withPorts(int nameServer, int broker) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, broker, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups);
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
 	}
 
 	public EmbeddedBrokerSettings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups);
+				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
 	}
 
 	/** Turns on RocketMQ's authentication with these users (access key to secret key). */
 	public EmbeddedBrokerSettings withUsers(Map<String, String> users) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
 				this.brokerName, this.storeCustomizer, Map.copyOf(users), this.tlsOnly, this.brokerBindHost,
-				this.brokerId, this.brokerGroups);
+				this.brokerId, this.brokerGroups, this.controllerMode);
 	}
 
 	/**
@@ -61,13 +62,13 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withBrokerBindHost(String host) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups, this.controllerMode);
 	}
 
 	/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
 	public EmbeddedBrokerSettings withBrokerId(long id) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups, this.controllerMode);
 	}
 
 	/**
@@ -80,7 +81,18 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 		}
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				groups);
+				groups, this.controllerMode);
+	}
+
+	/**
+	 * Runs RocketMQ 5's controller mode: a controller in this JVM, and each broker group as two replicas (named
+	 * {@code <group>#1} and {@code #2}) whose master the controller elects, and elects again when it dies. A message
+	 * counts as stored only once every replica in the in-sync set has it ({@code allAckInSyncStateSet}).
+	 */
+	public EmbeddedBrokerSettings withControllerMode() {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
+				this.brokerGroups, true);
 	}
 
 	/**
@@ -89,7 +101,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withTlsOnly() {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups);
+				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
 	}
 
 }

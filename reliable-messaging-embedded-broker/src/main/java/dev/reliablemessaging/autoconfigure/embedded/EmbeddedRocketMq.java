@@ -22,17 +22,29 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
 	private final EmbeddedNameServer nameServer;
 
+	private final @Nullable EmbeddedController controller;
+
 	private final List<EmbeddedBroker> brokers = new ArrayList<>();
 
 	public EmbeddedRocketMq(EmbeddedBrokerSettings settings) {
 		int nameServerPort = (settings.nameServerPort() != 0) ? settings.nameServerPort() : LoopbackPorts.free();
 		this.nameServer = new EmbeddedNameServer(nameServerPort, directory(settings, "namesrv"), settings.tlsOnly());
+		this.controller = settings.controllerMode()
+				? new EmbeddedController(LoopbackPorts.free(), directory(settings, "controller")) : null;
+		String controllerAddress = (this.controller != null) ? this.controller.address() : null;
+		int replicas = settings.controllerMode() ? 2 : 1;
 		for (int group = 0; group < settings.brokerGroups(); group++) {
-			int brokerPort = (group == 0 && settings.brokerPort() != 0) ? settings.brokerPort()
-					: LoopbackPorts.freeForBroker();
-			String suffix = (settings.brokerGroups() == 1) ? "" : "-" + (char) ('a' + group);
-			this.brokers.add(new EmbeddedBroker(settings, settings.brokerName() + suffix, this.nameServer.address(),
-					directory(settings, "broker" + suffix), brokerPort, LoopbackPorts.free()));
+			String brokerName = settings.brokerName()
+					+ ((settings.brokerGroups() == 1) ? "" : "-" + (char) ('a' + group));
+			for (int replica = 1; replica <= replicas; replica++) {
+				boolean first = group == 0 && replica == 1;
+				int brokerPort = (first && settings.brokerPort() != 0) ? settings.brokerPort()
+						: LoopbackPorts.freeForBroker();
+				String name = (replicas == 1) ? brokerName : brokerName + "#" + replica;
+				String dir = "broker" + name.substring(settings.brokerName().length()).replace('#', '-');
+				this.brokers.add(new EmbeddedBroker(settings, name, brokerName, this.nameServer.address(),
+						directory(settings, dir), brokerPort, LoopbackPorts.free(), controllerAddress));
+			}
 		}
 	}
 
@@ -43,33 +55,45 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 		return this;
 	}
 
+	/** Starts the name server, and in controller mode the controller. */
 	public void startNameServer() {
 		this.nameServer.start();
+		if (this.controller != null) {
+			this.controller.start();
+		}
 	}
 
-	/** Starts every broker group that is not running, and waits until clients can route them. */
+	/** Starts every broker that is not running, and waits until clients can route them. */
 	public void startBroker() {
 		this.brokers.forEach(EmbeddedBroker::start);
 	}
 
-	/** Starts one broker group, unless it runs, and waits until clients can route it. */
+	/** Starts one broker (a group, or a replica in controller mode), unless it runs, and waits until it registered. */
 	public void startBroker(String name) {
 		group(name).start();
 	}
 
-	/** Stops one broker group; the others and the name server keep running. */
+	/** Stops one broker (a group, or a replica in controller mode); the others and the name server keep running. */
 	public void stopBroker(String name) {
 		group(name).stop();
 	}
 
-	/** The names of the broker groups, as clients see them in routes. */
+	/**
+	 * The names of the brokers: the broker groups, as clients see them in routes; in controller mode each group's
+	 * replicas, {@code <group>#1} and {@code <group>#2}.
+	 */
 	public List<String> brokerNames() {
 		return this.brokers.stream().map(EmbeddedBroker::name).toList();
 	}
 
-	/** The running master of one broker group, or {@code null} when it is stopped. */
+	/** The running broker of that name, or {@code null} when it is stopped. */
 	public @Nullable BrokerController broker(String name) {
 		return group(name).controller();
+	}
+
+	/** The brokers that are running and are their group's master (in controller mode: elected). */
+	public List<String> masters() {
+		return this.brokers.stream().filter(EmbeddedBroker::isMaster).map(EmbeddedBroker::name).toList();
 	}
 
 	/**
@@ -77,10 +101,14 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 	 * exists, and registers it with the name server so that clients can route it at once.
 	 */
 	public void createTopic(String topic, int queues) {
-		this.brokers.forEach((broker) -> broker.createTopic(topic, queues));
+		List<EmbeddedBroker> running = this.brokers.stream().filter((broker) -> broker.controller() != null).toList();
+		if (running.isEmpty()) {
+			throw new IllegalStateException("Cannot create topic '" + topic + "': no embedded broker is running");
+		}
+		running.forEach((broker) -> broker.createTopic(topic, queues));
 	}
 
-	/** Stops every broker group; the name server keeps running. */
+	/** Stops every broker; the name server (and the controller) keep running. */
 	public void stopBroker() {
 		this.brokers.forEach(EmbeddedBroker::stop);
 	}
@@ -88,6 +116,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 	@Override
 	public void close() {
 		stopBroker();
+		if (this.controller != null) {
+			this.controller.stop();
+		}
 		this.nameServer.stop();
 	}
 
@@ -95,7 +126,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 		return this.nameServer.address();
 	}
 
-	/** The running master of the first broker group, or {@code null} when it is stopped. */
+	/** The first running broker, or {@code null} when it is stopped. */
 	public @Nullable BrokerController broker() {
 		return this.brokers.get(0).controller();
 	}
@@ -104,7 +135,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 		return this.brokers.stream()
 			.filter((broker) -> broker.name().equals(name))
 			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException("No broker group " + name + "; there are " + brokerNames()));
+			.orElseThrow(() -> new IllegalArgumentException("No broker " + name + "; there are " + brokerNames()));
 	}
 
 	private static Path directory(EmbeddedBrokerSettings settings, String name) {
