@@ -47,7 +47,9 @@ class ControllerFailoverTests {
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					// both replicas acknowledge only what the whole in-sync set has: no risk, one note
-					assertThat(context.getBean(BrokerDurabilityAudit.class).audit()).hasSize(2).allSatisfy((broker) -> {
+					BrokerDurabilityAudit audit = context.getBean(BrokerDurabilityAudit.class);
+					await("both replicas listed").atMost(Duration.ofSeconds(30)).until(() -> audit.audit().size() == 2);
+					assertThat(audit.audit()).allSatisfy((broker) -> {
 						assertThat(broker.replication()).isEqualTo("controller, allAckInSyncStateSet=true, "
 								+ "minInSyncReplicas=1");
 						assertThat(broker.risk()).isNull();
@@ -82,8 +84,11 @@ class ControllerFailoverTests {
 
 					// the old master comes back as a replica of the new one
 					String newMaster = cluster.masters().get(0);
+					String newMasterAddress = cluster.broker(newMaster).getReplicasManager().getBrokerAddress();
 					cluster.startBroker(oldMaster);
-					await().atMost(Duration.ofSeconds(30)).until(() -> cluster.broker(oldMaster) != null);
+					await("the old master following the new one").atMost(Duration.ofSeconds(30))
+						.until(() -> newMasterAddress
+							.equals(cluster.broker(oldMaster).getReplicasManager().getMasterAddress()));
 					assertThat(cluster.masters()).isEqualTo(List.of(newMaster));
 				});
 		}

@@ -118,7 +118,14 @@ public final class ListenerContainer {
 		started.subscribe(this.listener.topic(), this.listener.tag());
 		this.consumer = started;
 		this.running = true;
-		started.start();
+		try {
+			started.start();
+		}
+		catch (MQClientException | RuntimeException ex) {
+			this.running = false;
+			started.shutdown();
+			throw ex;
+		}
 		logger.info("Listening on topic {} as group {} with {} ({})", this.listener.topic(),
 				this.listener.consumerGroup(), this.listener.description(),
 				this.listener.orderly() ? "orderly" : "concurrently");

@@ -148,6 +148,8 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 			}
 			catch (MQClientException | RuntimeException ex) {
 				started.forEach(ListenerContainer::stop);
+				container.stop();
+				this.endpoint.shutDown(producer);
 				throw new IllegalStateException("Could not start the consumer of " + container.listener().description(),
 						ex);
 			}

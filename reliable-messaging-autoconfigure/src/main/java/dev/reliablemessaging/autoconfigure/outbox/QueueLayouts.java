@@ -1,5 +1,6 @@
 package dev.reliablemessaging.autoconfigure.outbox;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,18 @@ import org.springframework.dao.DuplicateKeyException;
  * the topic's route, kept in the database so that all instances and restarts agree. A layout only grows. Ordering
  * keys map onto the layout, not onto the current route, so a broker group that drops out of the route (its master
  * died, it was stopped) leaves its keys where they are: their rows wait until the group is back, instead of moving to
- * a queue of another group while their earlier messages still sit in the old one.
+ * a queue of another group while their earlier messages still sit in the old one. What a layout cannot know is a
+ * group that was absent from the route whenever a relay looked: when it appears, the layout grows and keys move, as
+ * on any expansion of a topic.
  */
 final class QueueLayouts {
 
+	/** How long a layout read from the database is used: another instance may have grown it meanwhile. */
+	private static final Duration CACHE_TIME = Duration.ofSeconds(10);
+
 	private final RelayDatabase database;
 
-	private final Map<String, List<MessageQueue>> layouts = new ConcurrentHashMap<>();
+	private final Map<String, Cached> layouts = new ConcurrentHashMap<>();
 
 	QueueLayouts(RelayDatabase database) {
 		this.database = database;
@@ -31,13 +37,14 @@ final class QueueLayouts {
 	 * lacks (a new broker group or more queues: the operator expanded the topic).
 	 */
 	List<MessageQueue> layout(String topic, List<MessageQueue> routed) {
-		List<MessageQueue> known = this.layouts.get(topic);
-		if (known == null || !known.containsAll(routed)) {
+		long now = System.nanoTime();
+		Cached known = this.layouts.get(topic);
+		if (known == null || now - known.expiresAtNanos() > 0 || !known.queues().containsAll(routed)) {
 			record(topic, routed);
-			known = load(topic);
+			known = new Cached(load(topic), now + CACHE_TIME.toNanos());
 			this.layouts.put(topic, known);
 		}
-		return known;
+		return known.queues();
 	}
 
 	private void record(String topic, List<MessageQueue> routed) {
@@ -59,6 +66,9 @@ final class QueueLayouts {
 				}
 			}
 		});
+	}
+
+	private record Cached(List<MessageQueue> queues, long expiresAtNanos) {
 	}
 
 	private List<MessageQueue> load(String topic) {

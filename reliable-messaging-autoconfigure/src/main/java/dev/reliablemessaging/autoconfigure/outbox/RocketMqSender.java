@@ -94,7 +94,16 @@ public final class RocketMqSender {
 		long now = System.nanoTime();
 		CachedQueues cached = this.routesByTopic.get(topic);
 		if (cached == null || now - cached.expiresAtNanos() > 0) {
-			List<MessageQueue> queues = new ArrayList<>(this.producer.fetchPublishMessageQueues(topic));
+			List<MessageQueue> queues;
+			try {
+				queues = new ArrayList<>(this.producer.fetchPublishMessageQueues(topic));
+			}
+			catch (Exception ex) {
+				if (cached != null) {
+					return cached.queues(); // the name server did not answer: the last route is still the best guess
+				}
+				throw ex;
+			}
 			if (queues.isEmpty()) {
 				throw new IllegalStateException("Topic '" + topic + "' has no queues to publish to");
 			}

@@ -173,20 +173,25 @@ public final class BrokerInspector {
 				return controllerMode(brokerName, address, config, flush, where);
 			}
 			String replication = dledger ? "dledger" : "master-slave";
-			boolean syncReplication = dledger || "SYNC_MASTER".equals(role);
+			// since RocketMQ 5 a SYNC_MASTER waits for inSyncReplicas copies, itself included: 1 means no slave
+			int inSync = Integer.parseInt(config.getProperty("inSyncReplicas", "1"));
+			boolean syncMaster = "SYNC_MASTER".equals(role);
+			boolean syncReplication = dledger || (syncMaster && inSync >= 2);
+			String setting = syncMaster ? "brokerRole=SYNC_MASTER and inSyncReplicas=" + inSync : "brokerRole=" + role;
 			String risk = null;
 			if ("ASYNC_FLUSH".equals(flush) && !syncReplication && !"SLAVE".equals(role)) {
-				risk = where + " has flushDiskType=ASYNC_FLUSH and brokerRole=" + role + ": it acknowledges a "
+				risk = where + " has flushDiskType=ASYNC_FLUSH and " + setting + ": it acknowledges a "
 						+ "message while the message is only in memory, so a crash of its machine loses every "
 						+ "acknowledged message not yet flushed. Set flushDiskType=SYNC_FLUSH, or replicate before "
-						+ "acknowledging (brokerRole=SYNC_MASTER with a slave, or controller mode with "
-						+ "allAckInSyncStateSet=true).";
+						+ "acknowledging (brokerRole=SYNC_MASTER with a slave and inSyncReplicas=2, or controller "
+						+ "mode with allAckInSyncStateSet=true).";
 			}
 			String note = null;
-			if ("ASYNC_MASTER".equals(role) && !dledger) {
-				note = where + " has brokerRole=ASYNC_MASTER: its messages are on one disk until a slave copies "
-						+ "them, so losing that disk loses them. Set brokerRole=SYNC_MASTER (with a slave) or use "
-						+ "controller mode to keep two copies before acknowledging.";
+			if (!dledger && !"SLAVE".equals(role) && !syncReplication) {
+				note = where + " has " + setting + ": it acknowledges a message on its own disk alone, so "
+						+ "losing that disk loses what no slave has copied yet. Set brokerRole=SYNC_MASTER with a "
+						+ "slave and inSyncReplicas=2, or use controller mode, to keep two copies before "
+						+ "acknowledging.";
 			}
 			return new BrokerDurability(brokerName, address, role, flush, replication, risk, note);
 		}
@@ -220,11 +225,17 @@ public final class BrokerInspector {
 							+ "to a replica that had not copied it yet, loses it. Set allAckInSyncStateSet=true.";
 				}
 			}
+			else if (allAck && minInSync < 2 && "ASYNC_FLUSH".equals(flush)) {
+				risk = where + " runs in controller mode with allAckInSyncStateSet=true, minInSyncReplicas="
+						+ minInSync + " and flushDiskType=ASYNC_FLUSH: while its in-sync set is the master alone (a "
+						+ "replica fell behind or died) it acknowledges a message that is only in its memory. Set "
+						+ "minInSyncReplicas=2 (writes are refused meanwhile; the relay retries them) or "
+						+ "flushDiskType=SYNC_FLUSH.";
+			}
 			else if (allAck && minInSync < 2) {
 				note = where + " runs in controller mode with allAckInSyncStateSet=true and minInSyncReplicas="
 						+ minInSync + ": while its in-sync set is the master alone (a replica fell behind or died) it "
-						+ "acknowledges with one copy" + ("ASYNC_FLUSH".equals(flush) ? ", in memory only" : "")
-						+ ". minInSyncReplicas=2 refuses those writes instead (the relay retries them until a replica "
+						+ "acknowledges with one copy, on its disk. minInSyncReplicas=2 refuses those writes instead (the relay retries them until a replica "
 						+ "is back in sync), at the price of no writes to the group meanwhile.";
 			}
 			return new BrokerDurability(brokerName, address, "controller-elected", flush, replication, risk, note);

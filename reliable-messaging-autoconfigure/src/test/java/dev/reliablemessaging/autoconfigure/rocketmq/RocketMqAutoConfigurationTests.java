@@ -73,7 +73,7 @@ class RocketMqAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("reliable-messaging.rocketmq.name-server")
-				.hasMessageContaining("rocketmq-broker");
+				.hasMessageContaining("reliable-messaging-embedded-broker");
 		});
 	}
 

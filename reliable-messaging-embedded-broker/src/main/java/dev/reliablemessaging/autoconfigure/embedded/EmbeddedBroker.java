@@ -14,6 +14,7 @@ import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.topic.TopicValidator;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.store.config.BrokerRole;
@@ -171,8 +172,9 @@ final class EmbeddedBroker {
 	}
 
 	/**
-	 * Waits until a client can route the broker's default topic, so that clients can use the broker at once. The
-	 * broker's own first registration may leave its topics out, so this registers again until they are routed.
+	 * Waits until the name server lists this broker and a client can route the default topic, so that clients can
+	 * use the broker at once. The first registration of a broker of its own may leave its topics out, so this
+	 * registers again until they are routed; in controller mode registration is the replica's own business.
 	 */
 	private void awaitRegistration(BrokerController started) {
 		DefaultMQProducer client = new DefaultMQProducer("embedded-broker-check");
@@ -182,12 +184,14 @@ final class EmbeddedBroker {
 		try {
 			client.start();
 			long deadline = System.nanoTime() + REGISTRATION_WAIT.toNanos();
-			while (!routable(client)) {
+			while (!listed(client) || !routable(client)) {
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("The embedded RocketMQ broker did not register with its name "
-							+ "server within " + REGISTRATION_WAIT);
+					throw new IllegalStateException("The embedded RocketMQ broker " + this.name + " did not register "
+							+ "with its name server within " + REGISTRATION_WAIT);
 				}
-				started.registerBrokerAll(true, false, true);
+				if (this.controllerAddress == null) {
+					started.registerBrokerAll(true, false, true);
+				}
 				Thread.sleep(200);
 			}
 		}
@@ -200,6 +204,22 @@ final class EmbeddedBroker {
 		}
 		finally {
 			client.shutdown();
+		}
+	}
+
+	/** Whether the name server lists this broker's address under its group. */
+	private boolean listed(DefaultMQProducer client) {
+		try {
+			BrokerData group = client.getDefaultMQProducerImpl()
+				.getMqClientFactory()
+				.getMQClientAPIImpl()
+				.getBrokerClusterInfo(3_000)
+				.getBrokerAddrTable()
+				.get(this.brokerName);
+			return group != null && group.getBrokerAddrs().containsValue(EmbeddedRocketMq.HOST + ":" + this.port);
+		}
+		catch (Exception ex) {
+			return false;
 		}
 	}
 
