@@ -50,6 +50,7 @@ class StoreContractTests {
 		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_inbox", Long.class)).isZero();
 		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_ordering_lock", Long.class))
 			.isEqualTo(OutboxWriter.ORDERING_LOCK_STRIPES);
+		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_topic_queues", Long.class)).isZero();
 		MigrationInfo[] applied = Flyway.configure()
 			.dataSource(this.store.dataSource())
 			.locations(this.store.dialect.migrationLocation())
@@ -58,7 +59,7 @@ class StoreContractTests {
 			.info()
 			.applied();
 		assertThat(applied).extracting((migration) -> migration.getVersion().getVersion())
-			.containsExactly("1", "2", "3");
+			.containsExactly("1", "2", "3", "4");
 	}
 
 	@ParameterizedTest
