@@ -69,6 +69,12 @@ final class ChildProcess {
 
 	/** Starts the process and waits until {@code ready} holds. */
 	void start(BooleanSupplier ready, Duration wait) {
+		launch();
+		awaitReady(ready, wait);
+	}
+
+	/** Starts the process without waiting, so that several can start at once; {@link #awaitReady} waits. */
+	void launch() {
 		ProcessBuilder builder = new ProcessBuilder(this.command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 		builder.environment().putAll(this.environment);
@@ -79,6 +85,10 @@ final class ChildProcess {
 			throw new UncheckedIOException("Could not start " + this.name, ex);
 		}
 		running.add(this.process);
+	}
+
+	/** Waits until the launched process is ready; kills it and fails if it is not within {@code wait}. */
+	void awaitReady(BooleanSupplier ready, Duration wait) {
 		long deadline = System.nanoTime() + wait.toNanos();
 		while (!ready.getAsBoolean()) {
 			if (!this.process.isAlive()) {
@@ -91,6 +101,10 @@ final class ChildProcess {
 			}
 			pause(200);
 		}
+	}
+
+	boolean isAlive() {
+		return this.process != null && this.process.isAlive();
 	}
 
 	/** Whether the log has a line with {@code text} written after {@code offset} characters. */

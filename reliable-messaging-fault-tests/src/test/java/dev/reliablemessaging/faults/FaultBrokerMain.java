@@ -1,45 +1,76 @@
 package dev.reliablemessaging.faults;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import org.apache.rocketmq.store.config.BrokerRole;
 
 /**
- * Runs the embedded name server or a broker in a process of its own, so the fault suite can kill it with SIGKILL:
- * {@code FaultBrokerMain namesrv|broker|master|slave <store dir> <name server port> <broker port> <bind host>}.
- * {@code master} is a SYNC_MASTER that needs its slave to acknowledge every message; {@code slave} is that slave.
- * Prints {@code READY} once it serves.
+ * Runs one process of a {@link RocketMqProcesses.Topology} on the embedded broker, so the fault suite can kill it
+ * with SIGKILL:
+ * {@code FaultBrokerMain <topology> <process> <store dir> <name server port> <broker ports> <controller port>
+ * <bind host> <topics>}. The process is {@code namesrv} (with the controller in controller mode) or a broker's
+ * name as {@link EmbeddedRocketMq#brokerNames()} gives it; broker ports and topics are comma-separated. A broker
+ * creates the topics with four queues. Prints {@code READY} once it serves.
  */
 public final class FaultBrokerMain {
+
+	static final String NAME_SERVER = "namesrv";
 
 	private FaultBrokerMain() {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		String mode = args[0];
-		EmbeddedBrokerSettings settings = EmbeddedBrokerSettings.of(Path.of(args[1]))
-			.withPorts(Integer.parseInt(args[2]), Integer.parseInt(args[3]))
-			.withBrokerBindHost(args[4]);
-		if (mode.equals("master") || mode.equals("slave")) {
-			settings = settings.withBrokerId(mode.equals("slave") ? 1 : 0).withStoreCustomizer((store) -> {
-				store.setBrokerRole(mode.equals("slave") ? BrokerRole.SLAVE : BrokerRole.SYNC_MASTER);
-				store.setTotalReplicas(2);
-				store.setInSyncReplicas(2);
-				store.setSyncFlushTimeout(1_000);
-			});
-		}
+		RocketMqProcesses.Topology topology = RocketMqProcesses.Topology.valueOf(args[0].toUpperCase(Locale.ROOT));
+		String process = args[1];
+		List<Integer> brokerPorts = Arrays.stream(args[4].split(",")).map(Integer::valueOf).toList();
+		EmbeddedBrokerSettings settings = settings(topology, process, Path.of(args[2]))
+			.withPorts(Integer.parseInt(args[3]), brokerPorts, Integer.parseInt(args[5]))
+			.withBrokerBindHost(args[6]);
 		EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(settings);
-		if (mode.equals("namesrv")) {
+		if (process.equals(NAME_SERVER)) {
 			rocketMq.startNameServer();
 		}
 		else {
-			rocketMq.startBroker();
+			rocketMq.startBroker(brokerName(topology, process));
+			for (String topic : args[7].split(",")) {
+				rocketMq.createTopic(topic, 4);
+			}
 		}
 		System.out.println("READY");
 		System.out.flush();
 		Thread.currentThread().join();
+	}
+
+	private static EmbeddedBrokerSettings settings(RocketMqProcesses.Topology topology, String process, Path store) {
+		EmbeddedBrokerSettings settings = EmbeddedBrokerSettings.of(store);
+		return switch (topology) {
+			case SINGLE -> settings;
+			case REPLICATED -> process.equals("slave") ? settings.withBrokerId(1).withStoreCustomizer((config) -> {
+				config.setBrokerRole(BrokerRole.SLAVE);
+				syncReplication(config);
+			}) : settings.withStoreCustomizer((config) -> {
+				config.setBrokerRole(BrokerRole.SYNC_MASTER);
+				syncReplication(config);
+			});
+			case CONTROLLER -> settings.withControllerMode();
+			case TWO_GROUPS -> settings.withBrokerGroups(2);
+		};
+	}
+
+	private static void syncReplication(org.apache.rocketmq.store.config.MessageStoreConfig config) {
+		config.setTotalReplicas(2);
+		config.setInSyncReplicas(2);
+		config.setSyncFlushTimeout(1_000);
+	}
+
+	/** A SYNC_MASTER and its slave are brokers of one name, each the only broker of its own settings. */
+	private static String brokerName(RocketMqProcesses.Topology topology, String process) {
+		return (topology == RocketMqProcesses.Topology.REPLICATED) ? "embedded-broker" : process;
 	}
 
 }

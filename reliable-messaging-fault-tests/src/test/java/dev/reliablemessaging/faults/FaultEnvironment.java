@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,34 +30,50 @@ final class FaultEnvironment implements AutoCloseable {
 	private static final Duration QUIET = Duration.ofSeconds(Long.getLong("rm.faults.quiet-seconds", 60));
 
 	/** The same for the naive variant, whose losses are certain (never sent); shorter, to keep the suite short. */
-	private static final Duration NAIVE_QUIET = Duration.ofSeconds(15);
+	private static final Duration NAIVE_QUIET = Duration.ofSeconds(10);
+
+	/** The sample's topics and the naive variant's, created with queues on every broker. */
+	private static final List<String> TOPICS = List.of("order-placed", "stock-reserved", "stock-rejected",
+			"order-status", "order-placed-naive", "order-status-naive");
 
 	final FaultDatabase database;
 
 	final RocketMqProcesses rocketMq;
 
-	final OrderServiceProcess service;
+	final List<OrderServiceProcess> services;
 
-	private FaultEnvironment(FaultDatabase database, RocketMqProcesses rocketMq, OrderServiceProcess service) {
+	private FaultEnvironment(FaultDatabase database, RocketMqProcesses rocketMq, List<OrderServiceProcess> services) {
 		this.database = database;
 		this.rocketMq = rocketMq;
-		this.service = service;
+		this.services = services;
 	}
 
-	static FaultEnvironment start(Path sampleJar, String name, Duration handlerTime, boolean replicated)
-			throws Exception {
+	/**
+	 * Starts the set-up's processes on fresh stores and a fresh database: the name server first, then the brokers
+	 * and the service instances at once (an instance waits for its broker by itself).
+	 */
+	static FaultEnvironment start(Path sampleJar, String name, Fault.Setup setup) throws Exception {
 		Path directory = Files.createTempDirectory("rm-fault-" + name + "-");
 		FaultDatabase database = new FaultDatabase("rm_faults_" + name.toLowerCase(Locale.ROOT));
-		RocketMqProcesses rocketMq = new RocketMqProcesses(directory, freePort(), freeBrokerPort(),
-				replicated ? freeBrokerPort() : 0);
+		List<Integer> ports = new ArrayList<>(List.of(freePort(), freePort()));
+		for (int i = 0; i < setup.topology().brokerCount(); i++) {
+			ports.add(freeBrokerPort(ports));
+		}
+		RocketMqProcesses rocketMq = new RocketMqProcesses(setup.topology(), directory, ports, TOPICS);
+		List<OrderServiceProcess> services = new ArrayList<>();
 		try {
-			rocketMq.start();
-			OrderServiceProcess service = new OrderServiceProcess(sampleJar, directory, freePort(), database.name(),
-					rocketMq.nameServerAddress(), handlerTime);
-			service.start();
-			return new FaultEnvironment(database, rocketMq, service);
+			for (int i = 1; i <= setup.instances(); i++) {
+				services.add(new OrderServiceProcess(sampleJar, directory, i, freePort(), database.name(),
+						rocketMq.nameServerAddress(), setup.handlerTime()));
+			}
+			rocketMq.startNameServer();
+			services.forEach(OrderServiceProcess::launch);
+			rocketMq.startStopped();
+			services.forEach(OrderServiceProcess::awaitReady);
+			return new FaultEnvironment(database, rocketMq, List.copyOf(services));
 		}
 		catch (RuntimeException | IOException ex) {
+			services.forEach(OrderServiceProcess::stop);
 			rocketMq.stop();
 			database.close();
 			throw ex;
@@ -64,7 +81,7 @@ final class FaultEnvironment implements AutoCloseable {
 	}
 
 	Fault.Rig rig() {
-		return new Fault.Rig(this.rocketMq, this.service, this.database);
+		return new Fault.Rig(this.rocketMq, this.services, this.database);
 	}
 
 	/**
@@ -126,9 +143,11 @@ final class FaultEnvironment implements AutoCloseable {
 	/** The starter's and the naive variant's figures, once both have settled. */
 	ScenarioResult[] results(String scenario, OrderLoad load, Instant recoveredAt, long pendingAtFaultEnd)
 			throws Exception {
+		this.rocketMq.awaitLaunched();
 		settle(load.acceptedByStarter.keySet(), load.acceptedByNaive.keySet());
 		return new ScenarioResult[] {
-				result(scenario, "starter", load.acceptedByStarter, recoveredAt, this.service.duplicatesAbsorbed(),
+				result(scenario, "starter", load.acceptedByStarter, recoveredAt,
+						this.services.stream().mapToLong(OrderServiceProcess::duplicatesAbsorbed).sum(),
 						pendingAtFaultEnd, this.database.outboxNotSent(), this.database.deadRows(),
 						this.rocketMq.deadLettered("warehouse") + this.rocketMq.deadLettered("order-history"),
 						this.rocketMq.unconsumed("warehouse")),
@@ -166,7 +185,7 @@ final class FaultEnvironment implements AutoCloseable {
 	@Override
 	public void close() throws Exception {
 		try {
-			this.service.stop();
+			this.services.forEach(OrderServiceProcess::stop);
 			this.rocketMq.stop();
 		}
 		finally {
@@ -180,11 +199,15 @@ final class FaultEnvironment implements AutoCloseable {
 		}
 	}
 
-	/** A broker port whose neighbours are free too: RocketMQ also listens two below it. */
-	private static int freeBrokerPort() throws IOException {
+	/**
+	 * A broker port whose neighbours are free too (RocketMQ also listens two below it), and far from the ports taken
+	 * already.
+	 */
+	private static int freeBrokerPort(List<Integer> taken) throws IOException {
 		for (int i = 0; i < 50; i++) {
 			int port = freePort();
-			if (port > 1100 && free(port - 2) && free(port + 1)) {
+			boolean apart = taken.stream().allMatch((other) -> Math.abs(other - port) > 2);
+			if (port > 1100 && apart && free(port - 2) && free(port + 1)) {
 				return port;
 			}
 		}

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Places orders at a steady rate through both endpoints of the order service, the starter's and the naive one,
- * and remembers which orders the API accepted (201 with an id).
+ * and remembers which orders the API accepted (201 with an id). With several instances of the service, the orders
+ * go to each in turn; those sent to an instance that is down are refused and not counted.
  */
 final class OrderLoad implements AutoCloseable {
 
@@ -25,7 +26,7 @@ final class OrderLoad implements AutoCloseable {
 
 	private static final List<String> SKUS = List.of("apple", "banana", "cherry");
 
-	private final OrderServiceProcess service;
+	private final List<OrderServiceProcess> services;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -39,26 +40,31 @@ final class OrderLoad implements AutoCloseable {
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	OrderLoad(OrderServiceProcess service) {
-		this.service = service;
+	private final AtomicLong inFlight = new AtomicLong();
+
+	OrderLoad(List<OrderServiceProcess> services) {
+		this.services = services;
 	}
 
 	/** Starts placing {@code perSecond} orders a second on each endpoint. */
 	void start(int perSecond) {
 		long period = 1_000_000 / perSecond;
 		this.scheduler.scheduleAtFixedRate(() -> {
-			String sku = SKUS.get((int) (this.sequence.incrementAndGet() % SKUS.size()));
-			place("/orders", sku, this.acceptedByStarter);
-			place("/naive/orders", sku, this.acceptedByNaive);
+			long order = this.sequence.incrementAndGet();
+			String sku = SKUS.get((int) (order % SKUS.size()));
+			OrderServiceProcess service = this.services.get((int) (order % this.services.size()));
+			place(service, "/orders", sku, this.acceptedByStarter);
+			place(service, "/naive/orders", sku, this.acceptedByNaive);
 		}, 0, period, TimeUnit.MICROSECONDS);
 	}
 
-	private void place(String path, String sku, Map<String, Instant> accepted) {
-		HttpRequest request = HttpRequest.newBuilder(this.service.uri(path))
+	private void place(OrderServiceProcess service, String path, String sku, Map<String, Instant> accepted) {
+		HttpRequest request = HttpRequest.newBuilder(service.uri(path))
 			.timeout(Duration.ofSeconds(5))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"" + sku + "\",\"quantity\":1}"))
 			.build();
+		this.inFlight.incrementAndGet();
 		this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
 			if (failure == null && response.statusCode() == 201) {
 				Matcher id = ID.matcher(response.body());
@@ -66,13 +72,18 @@ final class OrderLoad implements AutoCloseable {
 					accepted.put(id.group(1), Instant.now());
 				}
 			}
+			this.inFlight.decrementAndGet();
 		});
 	}
 
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
-		ChildProcess.pause(5_500); // let requests in flight answer or time out
+		// let requests in flight answer or time out (5 s)
+		long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+		while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
+			ChildProcess.pause(50);
+		}
 	}
 
 }

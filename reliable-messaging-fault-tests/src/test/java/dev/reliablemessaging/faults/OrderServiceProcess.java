@@ -25,10 +25,13 @@ final class OrderServiceProcess {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-	OrderServiceProcess(Path sampleJar, Path directory, int port, String database, String nameServer,
+	/**
+	 * @param instance which instance of the service this is, from 1; it names the log
+	 */
+	OrderServiceProcess(Path sampleJar, Path directory, int instance, int port, String database, String nameServer,
 			Duration processingTime) {
 		this.port = port;
-		Path log = directory.resolve("service.log");
+		Path log = directory.resolve((instance == 1) ? "service.log" : "service-" + instance + ".log");
 		List<String> args = List.of("--spring.profiles.active=postgres,external-broker,naive", "--server.port=" + port,
 				"--spring.datasource.hikari.connection-timeout=2000", "--spring.datasource.hikari.maximum-pool-size=12",
 				"--reliable-messaging.rocketmq.route-refresh-interval=1s", "--reliable-messaging.relay.lease=6s",
@@ -40,11 +43,21 @@ final class OrderServiceProcess {
 		Map<String, String> environment = Map.of("PGDATABASE", database, "PGHOST", FaultDatabase.host(), "PGPORT",
 				String.valueOf(FaultDatabase.port()), "PGUSER", FaultDatabase.user(), "PGPASSWORD",
 				FaultDatabase.password(), "ROCKETMQ_NAME_SERVER", nameServer);
-		this.process = new ChildProcess("order service", ChildProcess.javaJar("512m", sampleJar, args), environment, log);
+		this.process = new ChildProcess("order service " + instance, ChildProcess.javaJar("512m", sampleJar, args), environment, log);
 	}
 
 	void start() {
-		this.process.start(this::healthy, Duration.ofSeconds(120));
+		launch();
+		awaitReady();
+	}
+
+	/** Starts the process without waiting for it; {@link #awaitReady()} waits. */
+	void launch() {
+		this.process.launch();
+	}
+
+	void awaitReady() {
+		this.process.awaitReady(this::healthy, Duration.ofSeconds(120));
 	}
 
 	void kill() {

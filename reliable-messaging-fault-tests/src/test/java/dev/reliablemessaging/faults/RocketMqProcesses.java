@@ -4,81 +4,198 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
- * A RocketMQ name server and broker (optionally a SYNC_MASTER with its slave), each in a JVM of its own with a
- * persistent store, on fixed ports so a broker started again after a kill is the same broker. The broker listens on
- * 127.0.0.2 behind a {@link CuttableProxy} on 127.0.0.1, the address it advertises, so the network to it can be cut.
+ * A RocketMQ name server and the brokers of a {@link Topology}, each in a JVM of its own with a persistent store, on
+ * fixed ports so a broker started again after a kill is the same broker. Every broker listens on 127.0.0.2 behind a
+ * {@link CuttableProxy} on 127.0.0.1, the address it advertises, so the network between clients and brokers can be
+ * cut.
  */
 final class RocketMqProcesses {
 
 	private static final String BROKER_HOST = "127.0.0.2";
 
+	private static final String GROUP = "embedded-broker";
+
+	/** How the brokers are laid out, and the processes that run them. */
+	enum Topology {
+
+		/** One master. */
+		SINGLE("embedded-broker"),
+
+		/** A SYNC_MASTER and its slave: a message is stored once both have it. */
+		REPLICATED("master", "slave"),
+
+		/** RocketMQ 5's controller mode: a controller beside the name server elects one of two replicas master. */
+		CONTROLLER("embedded-broker#1", "embedded-broker#2"),
+
+		/** Two broker groups, each a master, with every topic's queues on both. */
+		TWO_GROUPS("embedded-broker-a", "embedded-broker-b");
+
+		private final List<String> brokers;
+
+		Topology(String... brokers) {
+			this.brokers = List.of(brokers);
+		}
+
+		int brokerCount() {
+			return this.brokers.size();
+		}
+
+	}
+
+	private final Topology topology;
+
 	private final ChildProcess nameServer;
 
-	private final ChildProcess broker;
+	private final List<ChildProcess> brokers = new ArrayList<>();
 
-	private final ChildProcess slave;
+	private final List<Integer> brokerPorts;
 
 	private final int nameServerPort;
 
-	private final int brokerPort;
+	private final List<CuttableProxy> proxies = new ArrayList<>();
 
-	private CuttableProxy proxy;
+	/** Waits for the brokers launched and not yet awaited. */
+	private final List<Runnable> launched = new ArrayList<>();
 
 	/**
-	 * @param slavePort the slave's port, or 0 for a broker without a slave
+	 * @param ports the name server's port, then the controller's, then one per broker of the topology
+	 * @param topics the topics every broker creates
 	 */
-	RocketMqProcesses(Path directory, int nameServerPort, int brokerPort, int slavePort) {
-		this.nameServerPort = nameServerPort;
-		this.brokerPort = brokerPort;
-		String store = directory.resolve("rocketmq").toString();
-		String ns = String.valueOf(nameServerPort);
+	RocketMqProcesses(Topology topology, Path directory, List<Integer> ports, List<String> topics) {
+		this.topology = topology;
+		this.nameServerPort = ports.get(0);
+		this.brokerPorts = ports.subList(2, 2 + topology.brokers.size());
+		Path store = directory.resolve("rocketmq");
 		String main = FaultBrokerMain.class.getName();
+		String brokerPorts = this.brokerPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
+		String topicList = String.join(",", topics);
 		this.nameServer = new ChildProcess("name server",
-				ChildProcess.java("256m", main, "namesrv", store, ns, "0", "127.0.0.1"), Map.of(),
-				directory.resolve("namesrv.log"));
-		this.broker = new ChildProcess("broker", ChildProcess.java("768m", main, (slavePort > 0) ? "master" : "broker",
-				store, ns, String.valueOf(brokerPort), BROKER_HOST), Map.of(), directory.resolve("broker.log"));
-		this.slave = (slavePort > 0) ? new ChildProcess("slave",
-				ChildProcess.java("768m", main, "slave", directory.resolve("rocketmq-slave").toString(), ns,
-						String.valueOf(slavePort), "127.0.0.1"),
-				Map.of(), directory.resolve("slave.log")) : null;
-	}
-
-	void start() throws IOException {
-		startProcess(this.nameServer);
-		this.proxy = new CuttableProxy(new InetSocketAddress(CuttableProxy.loopback(1), this.brokerPort),
-				new InetSocketAddress(CuttableProxy.loopback(2), this.brokerPort));
-		startBroker();
-		if (this.slave != null) {
-			startSlave();
+				ChildProcess.java("384m", main, topology.name(), FaultBrokerMain.NAME_SERVER,
+						store.resolve("namesrv").toString(), String.valueOf(this.nameServerPort), brokerPorts,
+						String.valueOf(ports.get(1)), "127.0.0.1", topicList),
+				Map.of(), directory.resolve("namesrv.log"));
+		for (String broker : topology.brokers) {
+			String file = broker.replace('#', '-');
+			this.brokers.add(new ChildProcess(broker,
+					ChildProcess.java("768m", main, topology.name(), broker, store.resolve(file).toString(),
+							String.valueOf(this.nameServerPort), brokerPorts, String.valueOf(ports.get(1)),
+							BROKER_HOST, topicList),
+					Map.of(), directory.resolve(file + ".log")));
 		}
 	}
 
-	void startBroker() {
-		startProcess(this.broker);
+	/** Starts the name server (in controller mode with the controller) and the proxies in front of the brokers. */
+	void startNameServer() throws IOException {
+		startProcess(this.nameServer);
+		for (int port : this.brokerPorts) {
+			this.proxies.add(new CuttableProxy(new InetSocketAddress(CuttableProxy.loopback(1), port),
+					new InetSocketAddress(CuttableProxy.loopback(2), port)));
+		}
 	}
 
-	void killBroker() {
-		this.broker.kill();
+	/** Starts every broker that is not running (after a kill: on its old store), and waits until they serve. */
+	void startStopped() {
+		launchStopped();
+		awaitLaunched();
 	}
 
-	void startSlave() {
-		startProcess(this.slave);
+	/** Starts every broker that is not running without waiting for it; {@link #awaitLaunched()} waits. */
+	void launchStopped() {
+		for (ChildProcess broker : this.brokers) {
+			if (!broker.isAlive()) {
+				long offset = broker.logLength();
+				broker.launch();
+				this.launched.add(() -> broker.awaitReady(() -> broker.logContains("READY", offset),
+						Duration.ofSeconds(120)));
+			}
+		}
 	}
 
+	/** Waits until every broker launched since the last wait serves. */
+	void awaitLaunched() {
+		this.launched.forEach(Runnable::run);
+		this.launched.clear();
+	}
+
+	/**
+	 * SIGKILL of the master: the only broker, the SYNC_MASTER, the first group's master, or in controller mode the
+	 * replica the controller elected.
+	 */
+	void killMaster() {
+		this.brokers.get(masterIndex()).kill();
+	}
+
+	/** SIGKILL of the slave: of the SYNC_MASTER, or in controller mode the replica that is not the master. */
 	void killSlave() {
-		this.slave.kill();
+		if (this.brokers.size() < 2 || this.topology == Topology.TWO_GROUPS) {
+			throw new IllegalStateException("The " + this.topology + " topology has no slave");
+		}
+		this.brokers.get(1 - masterIndex()).kill();
 	}
 
-	CuttableProxy network() {
-		return this.proxy;
+	private int masterIndex() {
+		if (this.topology != Topology.CONTROLLER) {
+			return 0;
+		}
+		String master = routedMaster();
+		for (int i = 0; i < this.brokers.size(); i++) {
+			if (("127.0.0.1:" + this.brokerPorts.get(i)).equals(master) && this.brokers.get(i).isAlive()) {
+				return i;
+			}
+		}
+		// no master routed (an election is under way): the running replica is the one to become master
+		return this.brokers.get(0).isAlive() ? 0 : 1;
+	}
+
+	/**
+	 * Waits until the name server routes a master that runs: in controller mode, until the controller elected
+	 * another replica after the master was killed.
+	 */
+	void awaitRunningMaster(Duration wait) {
+		long began = System.nanoTime();
+		long deadline = began + wait.toNanos();
+		while (true) {
+			String master = routedMaster();
+			for (int i = 0; i < this.brokers.size(); i++) {
+				if (("127.0.0.1:" + this.brokerPorts.get(i)).equals(master) && this.brokers.get(i).isAlive()) {
+					System.out.printf("%s is master after %.1f s%n", this.topology.brokers.get(i),
+							(System.nanoTime() - began) / 1e9);
+					return;
+				}
+			}
+			if (System.nanoTime() > deadline) {
+				throw new NoMasterElected("No running broker of the " + this.topology + " topology was routed as "
+						+ "master within " + wait + "; the name server routes " + master);
+			}
+			ChildProcess.pause(250);
+		}
+	}
+
+	private String routedMaster() {
+		return withAdmin((admin) -> {
+			BrokerData group = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(GROUP);
+			return (group != null) ? group.getBrokerAddrs().get(MixAll.MASTER_ID) : null;
+		}, null);
+	}
+
+	/** Cuts the network between every client and every broker: connections dropped, new ones black-holed. */
+	void cutNetwork() {
+		this.proxies.forEach(CuttableProxy::cut);
+	}
+
+	void restoreNetwork() {
+		this.proxies.forEach(CuttableProxy::restore);
 	}
 
 	String nameServerAddress() {
@@ -86,13 +203,12 @@ final class RocketMqProcesses {
 	}
 
 	void stop() throws IOException {
-		if (this.slave != null) {
-			this.slave.stop();
+		for (ChildProcess broker : this.brokers) {
+			broker.stop();
 		}
-		this.broker.stop();
 		this.nameServer.stop();
-		if (this.proxy != null) {
-			this.proxy.close();
+		for (CuttableProxy proxy : this.proxies) {
+			proxy.close();
 		}
 	}
 
@@ -103,7 +219,7 @@ final class RocketMqProcesses {
 			.values()
 			.stream()
 			.mapToLong((offset) -> offset.getMaxOffset() - offset.getMinOffset())
-			.sum(), 0);
+			.sum(), 0L);
 	}
 
 	/**
@@ -111,10 +227,10 @@ final class RocketMqProcesses {
 	 * cannot tell. Non-zero after settling means the messages are in the broker and were not consumed.
 	 */
 	long unconsumed(String consumerGroup) {
-		return withAdmin((admin) -> admin.examineConsumeStats(consumerGroup).computeTotalDiff(), -1);
+		return withAdmin((admin) -> admin.examineConsumeStats(consumerGroup).computeTotalDiff(), -1L);
 	}
 
-	private long withAdmin(AdminQuery query, long fallback) {
+	private <T> T withAdmin(AdminQuery<T> query, T fallback) {
 		DefaultMQAdminExt admin = new DefaultMQAdminExt();
 		admin.setNamesrvAddr(nameServerAddress());
 		admin.setInstanceName("fault-suite-" + UUID.randomUUID());
@@ -130,9 +246,18 @@ final class RocketMqProcesses {
 		}
 	}
 
-	private interface AdminQuery {
+	/** No running broker became master in time. */
+	static final class NoMasterElected extends IllegalStateException {
 
-		long ask(DefaultMQAdminExt admin) throws Exception;
+		NoMasterElected(String message) {
+			super(message);
+		}
+
+	}
+
+	private interface AdminQuery<T> {
+
+		T ask(DefaultMQAdminExt admin) throws Exception;
 
 	}
 

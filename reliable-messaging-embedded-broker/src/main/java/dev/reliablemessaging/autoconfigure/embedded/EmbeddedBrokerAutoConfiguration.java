@@ -1,5 +1,7 @@
 package dev.reliablemessaging.autoconfigure.embedded;
 
+import java.util.List;
+
 import dev.reliablemessaging.RocketMqConnectionDetails;
 import org.apache.rocketmq.store.config.FlushDiskType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,7 +28,7 @@ public final class EmbeddedBrokerAutoConfiguration {
 	EmbeddedRocketMq reliableMessagingEmbeddedBroker(EmbeddedBrokerProperties embedded) {
 		EmbeddedBrokerSettings settings = EmbeddedBrokerSettings.of(embedded.getStoreDir())
 			.withFlushDiskType(FlushDiskType.valueOf(embedded.getFlushDiskType().name()))
-			.withPorts(embedded.getNameServerPort(), embedded.getBrokerPort());
+			.withPorts(embedded.getNameServerPort(), List.of(embedded.getBrokerPort()), 0);
 		return new EmbeddedRocketMq(settings).start();
 	}
 

@@ -1,6 +1,7 @@
 package dev.reliablemessaging.autoconfigure.embedded;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -13,7 +14,8 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * @param storeDir where the name server's and the broker's files live
  * @param flushDiskType the broker's flush mode
  * @param nameServerPort the name server's port, 0 for a free one
- * @param brokerPort the broker's port, 0 for a free one
+ * @param brokerPorts the brokers' ports in the order of {@link EmbeddedRocketMq#brokerNames()}; 0 or none for a
+ * free one
  * @param brokerName the broker's name
  * @param storeCustomizer a last say on the store settings (replication in tests, for example)
  * @param users access keys and secret keys of the users, when RocketMQ's authentication is on; empty for off
@@ -21,39 +23,36 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * @param brokerBindHost the loopback address the broker listens on (it advertises 127.0.0.1)
  * @param brokerId 0 for a master, 1 and up for its slaves
  * @param brokerGroups how many broker groups (each a master) share the name server and every topic created here
- * @param controllerMode whether each broker group is two replicas whose master a controller in this JVM elects
+ * @param controllerMode whether each broker group is two replicas whose master a controller elects
+ * @param controllerPort the controller's port in controller mode, 0 for a free one
  */
-public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, int brokerPort,
+public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, List<Integer> brokerPorts,
 		String brokerName, Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
-		String brokerBindHost, long brokerId, int brokerGroups, boolean controllerMode) {
+		String brokerBindHost, long brokerId, int brokerGroups, boolean controllerMode,
+		int controllerPort) {
 
 	private static final String LOOPBACK = "127.0.0.1";
 
 	public static EmbeddedBrokerSettings of(Path storeDir) {
-		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, 0, "embedded-broker", (store) -> {
-		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false);
+		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, List.of(), "embedded-broker", (store) -> {
+		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false, 0);
 	}
 
 	public EmbeddedBrokerSettings withFlushDiskType(FlushDiskType type) {
-		return new EmbeddedBrokerSettings(this.storeDir, type, this.nameServerPort, this.brokerPort, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
-	}
-
-	public EmbeddedBrokerSettings withPorts(int nameServer, int broker) {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, broker, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
+		return new EmbeddedBrokerSettings(this.storeDir, type, this.nameServerPort, this.brokerPorts, this.brokerName,
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
 	}
 
 	public EmbeddedBrokerSettings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
+				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
 	}
 
 	/** Turns on RocketMQ's authentication with these users (access key to secret key). */
 	public EmbeddedBrokerSettings withUsers(Map<String, String> users) {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, Map.copyOf(users), this.tlsOnly, this.brokerBindHost,
-				this.brokerId, this.brokerGroups, this.controllerMode);
+				this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
 	}
 
 	/**
@@ -61,14 +60,14 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 * 127.0.0.1 and the same port stands between the broker and its clients.
 	 */
 	public EmbeddedBrokerSettings withBrokerBindHost(String host) {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups, this.controllerMode);
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
 	}
 
 	/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
 	public EmbeddedBrokerSettings withBrokerId(long id) {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups, this.controllerMode);
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups, this.controllerMode, this.controllerPort);
 	}
 
 	/**
@@ -79,9 +78,9 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 		if (groups < 1 || groups > 26) {
 			throw new IllegalArgumentException("Between 1 and 26 broker groups, not " + groups);
 		}
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				groups, this.controllerMode);
+				groups, this.controllerMode, this.controllerPort);
 	}
 
 	/**
@@ -90,9 +89,25 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 * counts as stored only once every replica in the in-sync set has it ({@code allAckInSyncStateSet}).
 	 */
 	public EmbeddedBrokerSettings withControllerMode() {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				this.brokerGroups, true);
+				this.brokerGroups, true, this.controllerPort);
+	}
+
+	/**
+	 * Puts the name server, each broker (in the order of {@link EmbeddedRocketMq#brokerNames()}) and the controller
+	 * on these ports, so that brokers in other JVMs, or started again, find each other: the fault suite runs each
+	 * replica or group in a JVM of its own, from the same settings. 0 for a free port.
+	 */
+	public EmbeddedBrokerSettings withPorts(int nameServer, List<Integer> brokers, int controller) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, List.copyOf(brokers),
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
+				this.brokerGroups, this.controllerMode, controller);
+	}
+
+	/** The port of the {@code index}th broker of {@link EmbeddedRocketMq#brokerNames()}, 0 for a free one. */
+	int brokerPort(int index) {
+		return (index < this.brokerPorts.size()) ? this.brokerPorts.get(index) : 0;
 	}
 
 	/**
@@ -100,8 +115,8 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 * name (a self-signed one in its test mode, the default).
 	 */
 	public EmbeddedBrokerSettings withTlsOnly() {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPort,
-				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode);
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
+				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
 	}
 
 }

@@ -30,16 +30,17 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 		int nameServerPort = (settings.nameServerPort() != 0) ? settings.nameServerPort() : LoopbackPorts.free();
 		this.nameServer = new EmbeddedNameServer(nameServerPort, directory(settings, "namesrv"), settings.tlsOnly());
 		this.controller = settings.controllerMode()
-				? new EmbeddedController(LoopbackPorts.free(), directory(settings, "controller")) : null;
+				? new EmbeddedController((settings.controllerPort() != 0) ? settings.controllerPort() : LoopbackPorts.free(),
+						directory(settings, "controller"))
+				: null;
 		String controllerAddress = (this.controller != null) ? this.controller.address() : null;
 		int replicas = settings.controllerMode() ? 2 : 1;
 		for (int group = 0; group < settings.brokerGroups(); group++) {
 			String brokerName = settings.brokerName()
 					+ ((settings.brokerGroups() == 1) ? "" : "-" + (char) ('a' + group));
 			for (int replica = 1; replica <= replicas; replica++) {
-				boolean first = group == 0 && replica == 1;
-				int brokerPort = (first && settings.brokerPort() != 0) ? settings.brokerPort()
-						: LoopbackPorts.freeForBroker();
+				int brokerPort = settings.brokerPort(this.brokers.size());
+				brokerPort = (brokerPort != 0) ? brokerPort : LoopbackPorts.freeForBroker();
 				String name = (replicas == 1) ? brokerName : brokerName + "#" + replica;
 				String dir = "broker" + name.substring(settings.brokerName().length()).replace('#', '-');
 				this.brokers.add(new EmbeddedBroker(settings, name, brokerName, this.nameServer.address(),
