@@ -42,8 +42,14 @@ final class OrderLoad implements AutoCloseable {
 
 	private final AtomicLong inFlight = new AtomicLong();
 
-	OrderLoad(List<OrderServiceProcess> services) {
+	private final boolean withNaive;
+
+	/**
+	 * @param withNaive whether orders go to the naive endpoint too, one for each the starter's endpoint gets
+	 */
+	OrderLoad(List<OrderServiceProcess> services, boolean withNaive) {
 		this.services = services;
+		this.withNaive = withNaive;
 	}
 
 	/** Starts placing {@code perSecond} orders a second on each endpoint. */
@@ -54,7 +60,9 @@ final class OrderLoad implements AutoCloseable {
 			String sku = SKUS.get((int) (order % SKUS.size()));
 			OrderServiceProcess service = this.services.get((int) (order % this.services.size()));
 			place(service, "/orders", sku, this.acceptedByStarter);
-			place(service, "/naive/orders", sku, this.acceptedByNaive);
+			if (this.withNaive) {
+				place(service, "/naive/orders", sku, this.acceptedByNaive);
+			}
 		}, 0, period, TimeUnit.MICROSECONDS);
 	}
 
