@@ -8,13 +8,15 @@ import java.util.Locale;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
 import org.apache.rocketmq.store.config.BrokerRole;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
  * Runs one process of a {@link RocketMqProcesses.Topology} on the embedded broker, so the fault suite can kill it
  * with SIGKILL:
  * {@code FaultBrokerMain <topology> <process> <store dir> <name server port> <broker ports> <controller port>
- * <bind host> <topics>}. The process is {@code namesrv} (with the controller in controller mode) or a broker's
- * name as {@link EmbeddedRocketMq#brokerNames()} gives it; broker ports and topics are comma-separated. A broker
+ * <bind host> <topics>}. The process is {@code namesrv} (with the controller in controller mode), {@code master} or
+ * {@code slave} of the SYNC_MASTER topology, or else a broker's name as {@link EmbeddedRocketMq#brokerNames()} gives
+ * it; broker ports (all of the topology's, in its order) and topics are comma-separated. A broker
  * creates the topics with four queues. Prints {@code READY} once it serves.
  */
 public final class FaultBrokerMain {
@@ -28,6 +30,10 @@ public final class FaultBrokerMain {
 		RocketMqProcesses.Topology topology = RocketMqProcesses.Topology.valueOf(args[0].toUpperCase(Locale.ROOT));
 		String process = args[1];
 		List<Integer> brokerPorts = Arrays.stream(args[4].split(",")).map(Integer::valueOf).toList();
+		if (topology == RocketMqProcesses.Topology.REPLICATED) {
+			// the SYNC_MASTER and its slave are each the only broker of their own settings
+			brokerPorts = List.of(brokerPorts.get(process.equals("slave") ? 1 : 0));
+		}
 		EmbeddedBrokerSettings settings = settings(topology, process, Path.of(args[2]))
 			.withPorts(Integer.parseInt(args[3]), brokerPorts, Integer.parseInt(args[5]))
 			.withBrokerBindHost(args[6]);
@@ -62,7 +68,7 @@ public final class FaultBrokerMain {
 		};
 	}
 
-	private static void syncReplication(org.apache.rocketmq.store.config.MessageStoreConfig config) {
+	private static void syncReplication(MessageStoreConfig config) {
 		config.setTotalReplicas(2);
 		config.setInSyncReplicas(2);
 		config.setSyncFlushTimeout(1_000);

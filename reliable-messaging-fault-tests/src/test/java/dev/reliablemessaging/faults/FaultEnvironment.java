@@ -15,8 +15,9 @@ import java.util.Set;
 import dev.reliablemessaging.faults.FaultDatabase.Decisions;
 
 /**
- * One run's processes and database: a fresh PostgreSQL database, a name server and a broker with a fresh store, and
- * the order service on them; and the ledger that reads back what happened to the orders.
+ * One run's processes and database: a fresh PostgreSQL database, a name server and the brokers of a topology on fresh
+ * stores, and one or two instances of the order service on them; and the ledger that reads back what happened to
+ * the orders.
  */
 final class FaultEnvironment implements AutoCloseable {
 
@@ -49,8 +50,8 @@ final class FaultEnvironment implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the set-up's processes on fresh stores and a fresh database: the name server first, then the brokers
-	 * and the service instances at once (an instance waits for its broker by itself).
+	 * Starts the set-up's processes on fresh stores and a fresh database: the name server, then the brokers at once,
+	 * then the service instances at once.
 	 */
 	static FaultEnvironment start(Path sampleJar, String name, Fault.Setup setup) throws Exception {
 		Path directory = Files.createTempDirectory("rm-fault-" + name + "-");
@@ -67,15 +68,13 @@ final class FaultEnvironment implements AutoCloseable {
 						rocketMq.nameServerAddress(), setup.handlerTime()));
 			}
 			rocketMq.startNameServer();
-			services.forEach(OrderServiceProcess::launch);
 			rocketMq.startStopped();
+			services.forEach(OrderServiceProcess::launch);
 			services.forEach(OrderServiceProcess::awaitReady);
 			return new FaultEnvironment(database, rocketMq, List.copyOf(services));
 		}
-		catch (RuntimeException | IOException ex) {
-			services.forEach(OrderServiceProcess::stop);
-			rocketMq.stop();
-			database.close();
+		catch (Exception | Error ex) {
+			new FaultEnvironment(database, rocketMq, services).close();
 			throw ex;
 		}
 	}
@@ -186,10 +185,14 @@ final class FaultEnvironment implements AutoCloseable {
 	public void close() throws Exception {
 		try {
 			this.services.forEach(OrderServiceProcess::stop);
-			this.rocketMq.stop();
 		}
 		finally {
-			this.database.close();
+			try {
+				this.rocketMq.stop();
+			}
+			finally {
+				this.database.close();
+			}
 		}
 	}
 

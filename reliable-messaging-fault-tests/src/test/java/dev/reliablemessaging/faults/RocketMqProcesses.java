@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.remoting.protocol.body.BrokerReplicasInfo.ReplicasInfo;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
@@ -63,6 +64,8 @@ final class RocketMqProcesses {
 
 	private final int nameServerPort;
 
+	private final String controllerAddress;
+
 	private final List<CuttableProxy> proxies = new ArrayList<>();
 
 	/** Waits for the brokers launched and not yet awaited. */
@@ -75,7 +78,8 @@ final class RocketMqProcesses {
 	RocketMqProcesses(Topology topology, Path directory, List<Integer> ports, List<String> topics) {
 		this.topology = topology;
 		this.nameServerPort = ports.get(0);
-		this.brokerPorts = ports.subList(2, 2 + topology.brokers.size());
+		this.controllerAddress = "127.0.0.1:" + ports.get(1);
+		this.brokerPorts = List.copyOf(ports.subList(2, 2 + topology.brokers.size()));
 		Path store = directory.resolve("rocketmq");
 		String main = FaultBrokerMain.class.getName();
 		String brokerPorts = this.brokerPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
@@ -144,42 +148,62 @@ final class RocketMqProcesses {
 		this.brokers.get(1 - masterIndex()).kill();
 	}
 
+	/**
+	 * The broker to kill as master: in controller mode the replica the controller elected, once the other is in the
+	 * in-sync set again (only then can it be elected in turn; the suite waits rather than kill a group that cannot
+	 * fail over).
+	 */
 	private int masterIndex() {
 		if (this.topology != Topology.CONTROLLER) {
 			return 0;
 		}
-		String master = routedMaster();
-		for (int i = 0; i < this.brokers.size(); i++) {
-			if (("127.0.0.1:" + this.brokerPorts.get(i)).equals(master) && this.brokers.get(i).isAlive()) {
-				return i;
-			}
-		}
-		// no master routed (an election is under way): the running replica is the one to become master
-		return this.brokers.get(0).isAlive() ? 0 : 1;
+		return awaitMaster(Duration.ofSeconds(60), true, "with both replicas in sync");
 	}
 
 	/**
-	 * Waits until the name server routes a master that runs: in controller mode, until the controller elected
-	 * another replica after the master was killed.
+	 * Waits until the controller elected a replica that runs and the name server routes it as master: after the
+	 * master was killed, until the other replica took over.
 	 */
 	void awaitRunningMaster(Duration wait) {
 		long began = System.nanoTime();
-		long deadline = began + wait.toNanos();
-		while (true) {
-			String master = routedMaster();
-			for (int i = 0; i < this.brokers.size(); i++) {
-				if (("127.0.0.1:" + this.brokerPorts.get(i)).equals(master) && this.brokers.get(i).isAlive()) {
-					System.out.printf("%s is master after %.1f s%n", this.topology.brokers.get(i),
-							(System.nanoTime() - began) / 1e9);
-					return;
-				}
-			}
-			if (System.nanoTime() > deadline) {
-				throw new NoMasterElected("No running broker of the " + this.topology + " topology was routed as "
-						+ "master within " + wait + "; the name server routes " + master);
+		int master = awaitMaster(wait, false, "routed by the name server");
+		System.out.printf("%s is master after %.1f s%n", this.topology.brokers.get(master),
+				(System.nanoTime() - began) / 1e9);
+	}
+
+	/** The index of the running broker the controller made master, once it is routed (or all replicas in sync). */
+	private int awaitMaster(Duration wait, boolean allInSync, String condition) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		ReplicasInfo replicas = null;
+		while (System.nanoTime() < deadline) {
+			replicas = replicas();
+			int master = (replicas != null) ? runningBroker(replicas.getMasterAddress()) : -1;
+			boolean ready = allInSync ? replicas != null && replicas.getInSyncReplicas().size() == this.brokers.size()
+					: master >= 0 && replicas.getMasterAddress().equals(routedMaster());
+			if (master >= 0 && ready) {
+				return master;
 			}
 			ChildProcess.pause(250);
 		}
+		throw new NoMasterElected("No running replica was master " + condition + " within " + wait
+				+ "; the controller says " + ((replicas != null) ? "master " + replicas.getMasterAddress()
+						+ ", in sync " + replicas.getInSyncReplicas().size() : "nothing"));
+	}
+
+	private int runningBroker(String address) {
+		for (int i = 0; i < this.brokers.size(); i++) {
+			if (("127.0.0.1:" + this.brokerPorts.get(i)).equals(address) && this.brokers.get(i).isAlive()) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** What the controller knows of the group: its master and in-sync replicas; {@code null} when it cannot say. */
+	private ReplicasInfo replicas() {
+		return withAdmin((admin) -> admin.getInSyncStateData(this.controllerAddress, List.of(GROUP))
+			.getReplicasInfoTable()
+			.get(GROUP), null);
 	}
 
 	private String routedMaster() {
@@ -202,13 +226,16 @@ final class RocketMqProcesses {
 		return "127.0.0.1:" + this.nameServerPort;
 	}
 
-	void stop() throws IOException {
-		for (ChildProcess broker : this.brokers) {
-			broker.stop();
-		}
+	void stop() {
+		this.brokers.forEach(ChildProcess::stop);
 		this.nameServer.stop();
 		for (CuttableProxy proxy : this.proxies) {
-			proxy.close();
+			try {
+				proxy.close();
+			}
+			catch (IOException ex) {
+				// closing the others matters more
+			}
 		}
 	}
 

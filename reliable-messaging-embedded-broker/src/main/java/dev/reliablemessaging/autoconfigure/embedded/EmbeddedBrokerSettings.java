@@ -33,6 +33,11 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 
 	private static final String LOOPBACK = "127.0.0.1";
 
+	public EmbeddedBrokerSettings {
+		brokerPorts = List.copyOf(brokerPorts);
+		users = Map.copyOf(users);
+	}
+
 	public static EmbeddedBrokerSettings of(Path storeDir) {
 		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, List.of(), "embedded-broker", (store) -> {
 		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false, 0);
@@ -51,7 +56,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	/** Turns on RocketMQ's authentication with these users (access key to secret key). */
 	public EmbeddedBrokerSettings withUsers(Map<String, String> users) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, this.storeCustomizer, Map.copyOf(users), this.tlsOnly, this.brokerBindHost,
+				this.brokerName, this.storeCustomizer, users, this.tlsOnly, this.brokerBindHost,
 				this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
 	}
 
@@ -100,7 +105,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 * replica or group in a JVM of its own, from the same settings. 0 for a free port.
 	 */
 	public EmbeddedBrokerSettings withPorts(int nameServer, List<Integer> brokers, int controller) {
-		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, List.copyOf(brokers),
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, brokers,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
 				this.brokerGroups, this.controllerMode, controller);
 	}
