@@ -50,8 +50,9 @@ final class FaultEnvironment implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the set-up's processes on fresh stores and a fresh database: the name server, then the brokers at once,
-	 * then the service instances at once.
+	 * Starts the set-up's processes on fresh stores and a fresh database: the name server, then the brokers and the
+	 * service instances at once (an instance waits for its broker by itself; a broker's own wait for its registration
+	 * is long enough for four JVMs starting on two cores).
 	 */
 	static FaultEnvironment start(Path sampleJar, String name, Fault.Setup setup) throws Exception {
 		Path directory = Files.createTempDirectory("rm-fault-" + name + "-");
@@ -68,8 +69,9 @@ final class FaultEnvironment implements AutoCloseable {
 						rocketMq.nameServerAddress(), setup.handlerTime()));
 			}
 			rocketMq.startNameServer();
-			rocketMq.startStopped();
+			rocketMq.launchStopped();
 			services.forEach(OrderServiceProcess::launch);
+			rocketMq.awaitLaunched();
 			services.forEach(OrderServiceProcess::awaitReady);
 			return new FaultEnvironment(database, rocketMq, List.copyOf(services));
 		}

@@ -38,7 +38,7 @@ class FaultSuiteTests {
 	private static final Duration BEFORE_FAULT = Duration.ofSeconds(3);
 
 
-	private static final Duration AFTER_RECOVERY = Duration.ofSeconds(5);
+	private static final Duration AFTER_RECOVERY = Duration.ofSeconds(3);
 
 	private static final List<ScenarioResult> results = new CopyOnWriteArrayList<>();
 

@@ -33,7 +33,7 @@ final class EmbeddedBroker {
 
 	private static final String CLUSTER = "reliable-messaging";
 
-	private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(30);
+	private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(60);
 
 	private static final int COMMIT_LOG_FILE_SIZE = 64 * 1024 * 1024;
 
