@@ -65,11 +65,12 @@ final class OrderServiceProcess {
 	/**
 	 * Waits until the application has started (its listeners and relay run) and answers HTTP. Its health may be
 	 * down a while longer when it is started again into a full load (its connection pool is busy), which the suite
-	 * does not wait for: orders it takes meanwhile are counted like any other.
+	 * does not wait for: orders it takes meanwhile are counted like any other. Its health check waits for a pooled
+	 * connection too, so an answer may take seconds, and a start into the soak's load on 2 cores minutes.
 	 */
 	void awaitReady() {
 		long offset = this.launchedAt;
-		this.process.awaitReady(() -> this.process.logContains(STARTED, offset) && answers(), Duration.ofSeconds(120));
+		this.process.awaitReady(() -> this.process.logContains(STARTED, offset) && answers(), Duration.ofSeconds(300));
 	}
 
 	void kill() {
@@ -97,7 +98,7 @@ final class OrderServiceProcess {
 	/** Whether the health endpoint answers at all, up or down. */
 	private boolean answers() {
 		try {
-			this.http.send(HttpRequest.newBuilder(uri("/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+			this.http.send(HttpRequest.newBuilder(uri("/actuator/health")).timeout(Duration.ofSeconds(15)).build(),
 					HttpResponse.BodyHandlers.discarding());
 			return true;
 		}

@@ -128,8 +128,12 @@ final class RocketMqProcesses {
 
 	/** Waits until every broker launched since the last wait serves. */
 	void awaitLaunched() {
-		this.launched.forEach(Runnable::run);
-		this.launched.clear();
+		try {
+			this.launched.forEach(Runnable::run);
+		}
+		finally {
+			this.launched.clear();
+		}
 	}
 
 	/**
