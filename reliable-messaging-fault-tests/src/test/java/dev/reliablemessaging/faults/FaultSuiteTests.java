@@ -137,15 +137,20 @@ class FaultSuiteTests {
 				environment.rocketMq.startStopped();
 				recoveredAt = Instant.now();
 			}
-			int total = faults.values().stream().mapToInt(Integer::intValue).sum();
-			check(environment.results("soak on " + setup.topology() + " with " + setup.instances() + " instances: "
-					+ total + " random faults " + faults + " (" + notCompleted + " not completed: no master elected in time; "
-					+ restartsRetried
-					+ " broker restarts retried at the next fault), " + rate + " orders/s on "
-					+ (withNaive ? "each endpoint" : "the starter's endpoint") + ((load.acceptedByStarter.size() < target)
-							? ", ended by its time limit of " + minutes + " min short of " + target + " orders" : ""),
-					load, recoveredAt, -1), withNaive);
+			String scenario = describeSoak(setup, faults, notCompleted, restartsRetried, rate, withNaive)
+					+ ((load.acceptedByStarter.size() < target)
+							? ", ended by its time limit of " + minutes + " min short of " + target + " orders" : "");
+			check(environment.results(scenario, load, recoveredAt, -1), withNaive);
 		}
+	}
+
+	private static String describeSoak(Fault.Setup setup, Map<Fault, Integer> faults, int notCompleted,
+			int restartsRetried, int rate, boolean withNaive) {
+		int total = faults.values().stream().mapToInt(Integer::intValue).sum();
+		return "soak on " + setup.topology() + " with " + setup.instances() + " instances: " + total + " random faults "
+				+ faults + " (" + notCompleted + " not completed: no master elected in time; " + restartsRetried
+				+ " broker restarts retried at the next fault), " + rate + " orders/s on "
+				+ (withNaive ? "each endpoint" : "the starter's endpoint");
 	}
 
 	/**

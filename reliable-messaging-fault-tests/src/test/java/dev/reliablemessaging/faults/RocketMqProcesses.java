@@ -126,13 +126,28 @@ final class RocketMqProcesses {
 		}
 	}
 
-	/** Waits until every broker launched since the last wait serves. */
+	/**
+	 * Waits until every broker launched since the last wait serves; when one does not, still waits for the others
+	 * (so none is left starting unawaited) and then throws the first failure, the others suppressed in it.
+	 */
 	void awaitLaunched() {
-		try {
-			this.launched.forEach(Runnable::run);
+		RuntimeException first = null;
+		for (Runnable wait : this.launched) {
+			try {
+				wait.run();
+			}
+			catch (RuntimeException ex) {
+				if (first == null) {
+					first = ex;
+				}
+				else {
+					first.addSuppressed(ex);
+				}
+			}
 		}
-		finally {
-			this.launched.clear();
+		this.launched.clear();
+		if (first != null) {
+			throw first;
 		}
 	}
 
