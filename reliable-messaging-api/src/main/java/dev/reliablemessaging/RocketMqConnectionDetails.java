@@ -11,8 +11,9 @@ public interface RocketMqConnectionDetails {
 	String nameServerAddress();
 
 	/**
-	 * Whether the broker is a development broker started by the application itself: topics are then created with
-	 * the auto-create rules of a single broker, and a failure to create one stops start-up.
+	 * Whether the broker is a development or test broker in this JVM (the embedded broker, the test kit's): the
+	 * starter then creates the topics the application declares or publishes to, as an operator would, since such a
+	 * broker creates none on its own. Against any other cluster it creates none and checks that they exist.
 	 */
 	boolean embedded();
 

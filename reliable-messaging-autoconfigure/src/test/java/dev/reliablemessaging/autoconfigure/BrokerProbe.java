@@ -37,8 +37,14 @@ public final class BrokerProbe implements AutoCloseable {
 	private final Consumer<MessageExt> onReceipt;
 
 	private BrokerProbe(String nameServer, String topic, boolean orderly, Consumer<MessageExt> onReceipt) {
+		this(nameServer, topic, orderly, onReceipt, null);
+	}
+
+	private BrokerProbe(String nameServer, String topic, boolean orderly, Consumer<MessageExt> onReceipt,
+			org.apache.rocketmq.remoting.RPCHook credentials) {
 		this.onReceipt = onReceipt;
-		this.consumer = new DefaultMQPushConsumer("probe-" + UUID.randomUUID().toString().substring(0, 8));
+		this.consumer = new DefaultMQPushConsumer("probe-" + UUID.randomUUID().toString().substring(0, 8),
+				credentials);
 		this.consumer.setNamesrvAddr(nameServer);
 		this.consumer.setInstanceName("probe-" + UUID.randomUUID());
 		this.consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
@@ -98,6 +104,13 @@ public final class BrokerProbe implements AutoCloseable {
 	/** A probe that also hands each message to {@code onReceipt} as it arrives. */
 	public static BrokerProbe consume(String nameServer, String topic, Consumer<MessageExt> onReceipt) {
 		return new BrokerProbe(nameServer, topic, false, onReceipt);
+	}
+
+	/** A probe that signs its requests, for a broker with authentication and authorization on. */
+	public static BrokerProbe consume(String nameServer, String topic, String accessKey, String secretKey) {
+		return new BrokerProbe(nameServer, topic, false, (message) -> {
+		}, new org.apache.rocketmq.acl.common.AclClientRPCHook(
+				new org.apache.rocketmq.acl.common.SessionCredentials(accessKey, secretKey)));
 	}
 
 	public static BrokerProbe consumeOrderly(String nameServer, String topic) {

@@ -107,11 +107,13 @@ class DeadRowPolicyTests {
 			.until(() -> outbox.minAttempts() >= 6);
 	}
 
-	/** Three attempts before DEAD, retried within half a second: an outage of seconds outlasts the schedule. */
+	/**
+	 * Three attempts before DEAD, retried within half a second: an outage of seconds outlasts the schedule. The broker
+	 * is an embedded one: the starter creates the topics, once the broker is up.
+	 */
 	private static ApplicationContextRunner shortSchedule(EmbeddedRocketMq rocketMq) {
-		return TestContexts.runner()
-			.withPropertyValues("reliable-messaging.rocketmq.name-server=" + rocketMq.nameServerAddress(),
-					"reliable-messaging.rocketmq.send-timeout=1s", "reliable-messaging.relay.poll-interval=100ms",
+		return TestContexts.on(rocketMq.nameServerAddress())
+			.withPropertyValues("reliable-messaging.rocketmq.send-timeout=1s", "reliable-messaging.relay.poll-interval=100ms",
 					"reliable-messaging.relay.backoff.initial=100ms", "reliable-messaging.relay.backoff.max=500ms",
 					"reliable-messaging.relay.max-attempts=3", "reliable-messaging.rocketmq.route-refresh-interval=1s");
 	}

@@ -22,6 +22,8 @@ public final class FreezingProxy implements AutoCloseable {
 
 	private final List<Link> links = new CopyOnWriteArrayList<>();
 
+	private volatile boolean blackHoled;
+
 	public FreezingProxy(String targetHost, int targetPort) throws IOException {
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.target = new InetSocketAddress(targetHost, targetPort);
@@ -39,10 +41,28 @@ public final class FreezingProxy implements AutoCloseable {
 		this.links.forEach((link) -> link.frozen = true);
 	}
 
+	/**
+	 * Black-holes the target, as a frozen host or a partition does: open connections are frozen, and new ones are
+	 * accepted but never answered, until {@link #restore()}.
+	 */
+	public void blackHole() {
+		this.blackHoled = true;
+		freezeOpenConnections();
+	}
+
+	/** Forwards new connections again; the connections frozen meanwhile stay frozen, as after a partition. */
+	public void restore() {
+		this.blackHoled = false;
+	}
+
 	private void accept() {
 		while (!this.server.isClosed()) {
 			try {
 				Socket client = this.server.accept();
+				if (this.blackHoled) {
+					this.links.add(new Link(client, new Socket()));
+					continue; // accepted, never answered
+				}
 				Socket upstream = new Socket();
 				upstream.connect(this.target, 2_000);
 				Link link = new Link(client, upstream);

@@ -32,6 +32,18 @@ public final class SharedBroker {
 		return broker.nameServerAddress();
 	}
 
+	/** Creates a topic on the shared broker, as an operator would: the broker creates none on its own. */
+	public static synchronized void createTopic(String topic, int queues) {
+		nameServer();
+		broker.createTopic(topic, queues);
+	}
+
+	/** The shared broker itself, for tests that provision what an operator would. */
+	public static synchronized EmbeddedRocketMq broker() {
+		nameServer();
+		return broker;
+	}
+
 	public static Path tempDir(String name) {
 		try {
 			return Files.createTempDirectory("rm-" + name + "-");

@@ -40,11 +40,12 @@ class ShutdownOrderTests {
 	void aMessageCommittedByAnInFlightRequestDuringShutdownIsSentBeforeTheApplicationExits() throws Exception {
 		String topic = TestContexts.uniqueTopic("shutdown");
 		String database = TestContexts.h2Url();
+		SharedBroker.createTopic(topic, 4);
 		SpringApplication application = new SpringApplication(WebApp.class);
 		application.setWebApplicationType(WebApplicationType.SERVLET);
 		ConfigurableApplicationContext context = application.run("--server.port=0", "--server.shutdown=graceful",
 				"--spring.datasource.url=" + database, "--spring.application.name=shutdown-test",
-				"--test.topic=" + topic, "--reliable-messaging.rocketmq.topics=" + topic,
+				"--test.topic=" + topic,
 				"--reliable-messaging.rocketmq.name-server=" + SharedBroker.nameServer());
 		try (BrokerProbe probe = BrokerProbe.consume(SharedBroker.nameServer(), topic)) {
 			int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));

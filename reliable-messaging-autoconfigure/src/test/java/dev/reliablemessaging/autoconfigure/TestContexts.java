@@ -2,6 +2,7 @@ package dev.reliablemessaging.autoconfigure;
 
 import java.util.UUID;
 
+import dev.reliablemessaging.RocketMqConnectionDetails;
 import dev.reliablemessaging.autoconfigure.consumer.ConsumerAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingJdbcAutoConfiguration;
@@ -46,11 +47,35 @@ public final class TestContexts {
 			.withPropertyValues("spring.datasource.url=" + h2Url(), "spring.application.name=test-service");
 	}
 
-	/** A runner on the shared broker with fast retries. */
+	/**
+	 * A runner on the shared broker with fast retries. The broker creates no topic on its own, as production brokers
+	 * do not; it is an embedded one, so the starter creates the topics the application declares or publishes to.
+	 */
 	public static ApplicationContextRunner onSharedBroker() {
-		return runner().withPropertyValues("reliable-messaging.rocketmq.name-server=" + SharedBroker.nameServer(),
-				"reliable-messaging.relay.poll-interval=100ms", "reliable-messaging.relay.backoff.initial=100ms",
-				"reliable-messaging.relay.backoff.max=1s", "reliable-messaging.rocketmq.route-refresh-interval=1s");
+		return on(SharedBroker.nameServer()).withPropertyValues("reliable-messaging.relay.poll-interval=100ms",
+				"reliable-messaging.relay.backoff.initial=100ms", "reliable-messaging.relay.backoff.max=1s",
+				"reliable-messaging.rocketmq.route-refresh-interval=1s");
+	}
+
+	/**
+	 * A runner on an embedded broker of the test's own: the starter creates the topics the application declares or
+	 * publishes to, as on the shared broker.
+	 */
+	public static ApplicationContextRunner on(String nameServer) {
+		return runner().withPropertyValues("reliable-messaging.rocketmq.name-server=" + nameServer)
+			.withBean("testBrokerConnection", RocketMqConnectionDetails.class, () -> new RocketMqConnectionDetails() {
+
+				@Override
+				public String nameServerAddress() {
+					return nameServer;
+				}
+
+				@Override
+				public boolean embedded() {
+					return true;
+				}
+
+			});
 	}
 
 	public static String h2Url() {

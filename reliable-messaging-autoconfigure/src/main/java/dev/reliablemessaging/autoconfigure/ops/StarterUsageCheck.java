@@ -1,5 +1,6 @@
 package dev.reliablemessaging.autoconfigure.ops;
 
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,23 +11,29 @@ import dev.reliablemessaging.autoconfigure.consumer.InboxStore;
 import dev.reliablemessaging.autoconfigure.jdbc.OutboxDataSourceChoice;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxWriter;
 import dev.reliablemessaging.autoconfigure.support.AnnotatedMethods;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.env.Environment;
 
 /**
- * Stops start-up, before any bean is created, when the application publishes or listens with the starter's
- * annotations but the outbox or the inbox could not be configured: otherwise every {@code @ReliablePublish} method
- * would commit its business change and publish nothing, and no {@code @ReliableListener} would be subscribed. The
- * starter never backs off silently.
+ * Stops start-up when the application publishes or listens with the starter's annotations but the outbox or the
+ * inbox could not be configured: otherwise every {@code @ReliablePublish} method would commit its business change
+ * and publish nothing, and no {@code @ReliableListener} would be subscribed. It looks twice: at the bean definitions
+ * before any bean is created, and at the real classes of the singletons once they all exist, since a bean defined by
+ * a factory method typed as an interface hides its annotated class from its definition. The starter never backs off
+ * silently.
  */
-final class StarterUsageCheck implements BeanFactoryPostProcessor {
+final class StarterUsageCheck implements BeanFactoryPostProcessor, SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(StarterUsageCheck.class);
 
 	private final Environment environment;
+
+	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	StarterUsageCheck(Environment environment) {
 		this.environment = environment;
@@ -34,28 +41,53 @@ final class StarterUsageCheck implements BeanFactoryPostProcessor {
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-		boolean outbox = beanFactory.getBeanNamesForType(OutboxWriter.class, true, false).length > 0;
-		boolean inbox = beanFactory.getBeanNamesForType(InboxStore.class, true, false).length > 0;
+		this.beanFactory = beanFactory;
+		if (!check(beanFactory, Source.DEFINITIONS) && !served(beanFactory, OutboxWriter.class)) {
+			logger.info("The reliable messaging outbox is not configured ({}); nothing in the application publishes "
+					+ "or listens with it", reason(beanFactory));
+		}
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.beanFactory != null) {
+			check(this.beanFactory, Source.SINGLETONS);
+		}
+	}
+
+	/**
+	 * @return whether something in the application uses the annotations (and is served, or this would have thrown)
+	 */
+	private boolean check(ConfigurableListableBeanFactory beanFactory, Source source) {
+		boolean outbox = served(beanFactory, OutboxWriter.class);
+		boolean inbox = served(beanFactory, InboxStore.class);
+		if (outbox && inbox) {
+			return true;
+		}
 		List<String> unserved = new ArrayList<>();
 		if (!outbox) {
-			AnnotatedMethods.find(beanFactory, ReliablePublish.class)
-				.forEach((found) -> unserved.add("@ReliablePublish on " + found.description()));
+			find(beanFactory, source, ReliablePublish.class, unserved);
 		}
 		if (!inbox) {
-			AnnotatedMethods.find(beanFactory, ReliableListener.class)
-				.forEach((found) -> unserved.add("@ReliableListener on " + found.description()));
-			AnnotatedMethods.find(beanFactory, IdempotentConsumer.class)
-				.forEach((found) -> unserved.add("@IdempotentConsumer on " + found.description()));
+			find(beanFactory, source, ReliableListener.class, unserved);
+			find(beanFactory, source, IdempotentConsumer.class, unserved);
 		}
-		if (unserved.isEmpty()) {
-			if (!outbox) {
-				logger.info("The reliable messaging outbox is not configured ({}); nothing in the application "
-						+ "publishes or listens with it", reason(beanFactory));
-			}
-			return;
+		if (!unserved.isEmpty()) {
+			throw new IllegalStateException("The reliable messaging starter cannot serve " + String.join(", ", unserved)
+					+ ": " + reason(beanFactory));
 		}
-		throw new IllegalStateException("The reliable messaging starter cannot serve " + String.join(", ", unserved)
-				+ ": " + reason(beanFactory));
+		return false;
+	}
+
+	private static boolean served(ConfigurableListableBeanFactory beanFactory, Class<?> type) {
+		return beanFactory.getBeanNamesForType(type, true, false).length > 0;
+	}
+
+	private static void find(ConfigurableListableBeanFactory beanFactory, Source source,
+			Class<? extends Annotation> type, List<String> unserved) {
+		List<? extends AnnotatedMethods.Found<?>> found = (source == Source.DEFINITIONS)
+				? AnnotatedMethods.find(beanFactory, type) : AnnotatedMethods.findOnSingletons(beanFactory, type);
+		found.forEach((method) -> unserved.add("@" + type.getSimpleName() + " on " + method.description()));
 	}
 
 	private String reason(ConfigurableListableBeanFactory beanFactory) {
@@ -65,6 +97,13 @@ final class StarterUsageCheck implements BeanFactoryPostProcessor {
 		}
 		return "its auto-configuration is not active (excluded, or spring-jdbc or rocketmq-client missing from the "
 				+ "class path). Without it the annotations would do nothing.";
+	}
+
+	/** Where the annotated methods are looked for. */
+	private enum Source {
+
+		DEFINITIONS, SINGLETONS
+
 	}
 
 }

@@ -104,11 +104,12 @@ public final class RocketMqAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TopicProvisioner reliableMessagingTopicProvisioner(DefaultMQProducer reliableMessagingProducer,
-			RocketMqClients endpoint, RocketMqProperties rocketmq, DeclaredTopics declaredTopics) {
+			BrokerInspector inspector, RocketMqClients endpoint, RocketMqProperties rocketmq,
+			DeclaredTopics declaredTopics) {
 		int queues = rocketmq.getTopicQueues();
 		PropertyChecks.between("reliable-messaging.rocketmq.topic-queues", queues, 1, 1024);
 		rocketmq.getTopics().forEach(RocketMqAutoConfiguration::checkTopicName);
-		return new TopicProvisioner(reliableMessagingProducer, queues, endpoint.embedded(), declaredTopics);
+		return new TopicProvisioner(reliableMessagingProducer, inspector, queues, endpoint.embedded(), declaredTopics);
 	}
 
 	/** Declared after the topic provisioner, so it runs after it and sees the topics' routes. */

@@ -79,6 +79,21 @@ public final class RocketMqClients implements DisposableBean {
 		return producer;
 	}
 
+	/**
+	 * A producer that hands received messages of a consumer group back to the broker, in the group's name (a user
+	 * that may consume as the group may send to its retry topic). It runs in a client instance of its own, so that
+	 * its group never collides with the relay's producer group; {@code instance} names it (a new one for every start
+	 * of the listeners, since a client instance that was shut down cannot start again).
+	 */
+	public DefaultMQProducer newHandBackProducer(String consumerGroup, String instance) {
+		DefaultMQProducer producer = (this.signer != null) ? new DefaultMQProducer(consumerGroup, this.signer)
+				: new DefaultMQProducer(consumerGroup);
+		configure(producer);
+		producer.setInstanceName(this.instanceName + "-hand-back-" + instance);
+		this.producers.add(producer);
+		return producer;
+	}
+
 	/** Shuts down a producer of this endpoint's, once; see {@link #SHUTDOWN_WAIT}. */
 	public void shutDown(DefaultMQProducer producer) {
 		if (!this.producers.remove(producer)) {

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
@@ -27,6 +28,28 @@ public final class AnnotatedMethods {
 				continue;
 			}
 			ReflectionUtils.doWithMethods(ClassUtils.getUserClass(beanType), (method) -> {
+				A annotation = AnnotatedElementUtils.findMergedAnnotation(method, type);
+				if (annotation != null) {
+					found.add(new Found<>(name, method, annotation));
+				}
+			});
+		}
+		return found;
+	}
+
+	/**
+	 * The annotated methods of the singletons that exist, found on their real classes (behind proxies and behind
+	 * factory methods typed as an interface).
+	 */
+	public static <A extends Annotation> List<Found<A>> findOnSingletons(ConfigurableListableBeanFactory beanFactory,
+			Class<A> type) {
+		List<Found<A>> found = new ArrayList<>();
+		for (String name : beanFactory.getSingletonNames()) {
+			Object bean = beanFactory.getSingleton(name);
+			if (bean == null) {
+				continue;
+			}
+			ReflectionUtils.doWithMethods(AopUtils.getTargetClass(bean), (method) -> {
 				A annotation = AnnotatedElementUtils.findMergedAnnotation(method, type);
 				if (annotation != null) {
 					found.add(new Found<>(name, method, annotation));

@@ -58,11 +58,13 @@ class BrokerAuthenticationTests {
 
 	@Test
 	void theRightCredentialsPublishAndConsumeAndTheSecretIsNeverShown(CapturedOutput output) throws Exception {
+		String topic = TestContexts.uniqueTopic("auth");
+		broker.createTopic(topic, 4);
 		runner().withPropertyValues("reliable-messaging.rocketmq.access-key=" + ACCESS_KEY,
 				"reliable-messaging.rocketmq.secret-key=" + SECRET_KEY,
 				"management.endpoints.web.exposure.include=reliablemessaging")
 			.withUserConfiguration(TestOrders.Config.class, TestWarehouse.ConcurrentConfig.class)
-			.withPropertyValues("test.topic=" + TestContexts.uniqueTopic("auth"),
+			.withPropertyValues("test.topic=" + topic,
 					"test.group=" + TestContexts.uniqueTopic("auth-group"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

@@ -78,12 +78,14 @@ class TlsTests {
 
 	@Test
 	void clientsWithTlsEnabledVerifyTheBrokerAndPublishAndConsume() {
+		String topic = TestContexts.uniqueTopic("tls");
+		broker.createTopic(topic, 4);
 		TestContexts.runner()
 			.withUserConfiguration(TestOrders.Config.class, TestWarehouse.ConcurrentConfig.class)
 			.withPropertyValues("reliable-messaging.rocketmq.name-server=" + broker.nameServerAddress(),
 					"reliable-messaging.rocketmq.tls.enabled=true",
 					"reliable-messaging.rocketmq.route-refresh-interval=1s",
-					"test.topic=" + TestContexts.uniqueTopic("tls"),
+					"test.topic=" + topic,
 					"test.group=" + TestContexts.uniqueTopic("tls-group"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

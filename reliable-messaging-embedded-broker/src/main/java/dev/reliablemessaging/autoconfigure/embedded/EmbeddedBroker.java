@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.apache.rocketmq.auth.authentication.enums.UserType;
-import org.apache.rocketmq.auth.authentication.model.User;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -31,7 +29,7 @@ final class EmbeddedBroker {
 
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedRocketMq.class);
 
-	private static final String CLUSTER = "reliable-messaging";
+	static final String CLUSTER = "reliable-messaging";
 
 	private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(60);
 
@@ -83,7 +81,7 @@ final class EmbeddedBroker {
 		brokerConfig.setBrokerIP1(EmbeddedRocketMq.HOST);
 		brokerConfig.setBrokerIP2(EmbeddedRocketMq.HOST);
 		brokerConfig.setListenPort(this.port);
-		brokerConfig.setAutoCreateTopicEnable(true);
+		brokerConfig.setAutoCreateTopicEnable(this.settings.autoCreateTopics());
 		brokerConfig.setAutoCreateSubscriptionGroup(true);
 		brokerConfig.setEnablePropertyFilter(true);
 		brokerConfig.setRegisterNameServerPeriod(10_000);
@@ -105,7 +103,7 @@ final class EmbeddedBroker {
 		this.settings.storeCustomizer().accept(store);
 		NettyClientConfig client = new NettyClientConfig();
 		client.setUseTLS(this.settings.tlsOnly());
-		AuthConfig auth = authentication();
+		AuthConfig auth = BrokerAccess.config(this.settings, this.name, this.dir);
 		BrokerController started = TlsOnly.when(this.settings.tlsOnly(), () -> {
 			BrokerController broker = (auth != null) ? new BrokerController(brokerConfig, server, client, store, auth)
 					: new BrokerController(brokerConfig, server, client, store);
@@ -114,10 +112,7 @@ final class EmbeddedBroker {
 					throw new IllegalStateException("initialize() returned false");
 				}
 				broker.start();
-				this.settings.users()
-					.forEach((accessKey, secretKey) -> broker.getAuthenticationMetadataManager()
-						.createUser(User.of(accessKey, secretKey, UserType.NORMAL))
-						.join());
+				BrokerAccess.createUsersAndGrants(broker, this.settings);
 			}
 			catch (Exception ex) {
 				broker.shutdown();
@@ -154,25 +149,8 @@ final class EmbeddedBroker {
 		store.setHaMaxTimeSlaveNotCatchup(3_000);
 	}
 
-	/** RocketMQ's authentication with a user store of this start's own, or {@code null} when it has no users. */
-	private @Nullable AuthConfig authentication() {
-		if (this.settings.users().isEmpty()) {
-			return null;
-		}
-		// RocketMQ caches authentication state per config name and store path for the life of the JVM
-		String instance = UUID.randomUUID().toString();
-		AuthConfig auth = new AuthConfig();
-		auth.setConfigName(this.name + "-" + instance);
-		auth.setClusterName(CLUSTER);
-		auth.setAuthConfigPath(this.dir.resolve("auth-" + instance).toString());
-		auth.setAuthenticationEnabled(true);
-		auth.setAuthenticationMetadataProvider(
-				"org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider");
-		return auth;
-	}
-
 	/**
-	 * Waits until the name server lists this broker and a client can route the default topic, so that clients can
+	 * Waits until the name server lists this broker and a client can route its self-test topic, so that clients can
 	 * use the broker at once. The first registration of a broker of its own may leave its topics out, so this
 	 * registers again until they are routed; in controller mode registration is the replica's own business.
 	 */
@@ -225,7 +203,8 @@ final class EmbeddedBroker {
 
 	private static boolean routable(DefaultMQProducer client) {
 		try {
-			return !client.fetchPublishMessageQueues(TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC).isEmpty();
+			// a topic every broker has, whether or not it creates topics on first use
+			return !client.fetchPublishMessageQueues(TopicValidator.RMQ_SYS_SELF_TEST_TOPIC).isEmpty();
 		}
 		catch (MQClientException ex) {
 			return false;

@@ -2,6 +2,7 @@ package dev.reliablemessaging.autoconfigure.embedded;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,10 +12,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class EmbeddedBrokerProperties {
 
 	/**
-	 * Whether to start an embedded broker when no name server is configured and rocketmq-broker is on the
-	 * classpath.
+	 * Whether to start an embedded broker when no name server is configured. Unset, it starts on a developer's
+	 * machine and refuses to on a cloud platform that Spring Boot detects (Kubernetes, Cloud Foundry, ...), where a
+	 * missing name server is a deployment mistake: set it to true to run an embedded broker there anyway.
 	 */
-	private boolean enabled = true;
+	private @Nullable Boolean enabled;
 
 	/**
 	 * Directory of the embedded broker's store. Persistent, so a restart keeps the messages.
@@ -36,11 +38,11 @@ public class EmbeddedBrokerProperties {
 	 */
 	private int brokerPort;
 
-	public boolean isEnabled() {
+	public @Nullable Boolean getEnabled() {
 		return this.enabled;
 	}
 
-	public void setEnabled(boolean enabled) {
+	public void setEnabled(@Nullable Boolean enabled) {
 		this.enabled = enabled;
 	}
 

@@ -25,39 +25,45 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * @param brokerGroups how many broker groups (each a master) share the name server and every topic created here
  * @param controllerMode whether each broker group is two replicas whose master a controller elects
  * @param controllerPort the controller's port in controller mode, 0 for a free one
+ * @param autoCreateTopics whether the broker creates a topic when a client first sends to it; production brokers do
+ * not, so neither does this one unless asked
+ * @param grants when RocketMQ's authorization is on: per access key, what the user may do, as
+ * {@code "Topic:orders=PUB,SUB"} or {@code "Group:warehouse=SUB"} ({@code *} and a trailing {@code *} match any and a
+ * prefix); empty for authorization off
  */
 public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, List<Integer> brokerPorts,
 		String brokerName, Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
 		String brokerBindHost, long brokerId, int brokerGroups, boolean controllerMode,
-		int controllerPort) {
+		int controllerPort, boolean autoCreateTopics, Map<String, List<String>> grants) {
 
 	private static final String LOOPBACK = "127.0.0.1";
 
 	public EmbeddedBrokerSettings {
 		brokerPorts = List.copyOf(brokerPorts);
 		users = Map.copyOf(users);
+		grants = Map.copyOf(grants);
 	}
 
 	public static EmbeddedBrokerSettings of(Path storeDir) {
 		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, List.of(), "embedded-broker", (store) -> {
-		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false, 0);
+		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false, 0, false, Map.of());
 	}
 
 	public EmbeddedBrokerSettings withFlushDiskType(FlushDiskType type) {
 		return new EmbeddedBrokerSettings(this.storeDir, type, this.nameServerPort, this.brokerPorts, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 	public EmbeddedBrokerSettings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
+				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 	/** Turns on RocketMQ's authentication with these users (access key to secret key). */
 	public EmbeddedBrokerSettings withUsers(Map<String, String> users) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, users, this.tlsOnly, this.brokerBindHost,
-				this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
+				this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 	/**
@@ -66,13 +72,13 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withBrokerBindHost(String host) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 	/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
 	public EmbeddedBrokerSettings withBrokerId(long id) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups, this.controllerMode, this.controllerPort);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 	/**
@@ -85,7 +91,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 		}
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				groups, this.controllerMode, this.controllerPort);
+				groups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 	/**
@@ -96,7 +102,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	public EmbeddedBrokerSettings withControllerMode() {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				this.brokerGroups, true, this.controllerPort);
+				this.brokerGroups, true, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 	/**
@@ -107,7 +113,27 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	public EmbeddedBrokerSettings withPorts(int nameServer, List<Integer> brokers, int controller) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, brokers,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				this.brokerGroups, this.controllerMode, controller);
+				this.brokerGroups, this.controllerMode, controller, this.autoCreateTopics, this.grants);
+	}
+
+	/**
+	 * Lets the broker create a topic when a client first sends to it ({@code autoCreateTopicEnable}), as RocketMQ
+	 * does by default and production clusters do not.
+	 */
+	public EmbeddedBrokerSettings withAutoCreateTopics(boolean autoCreate) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
+				this.brokerGroups, this.controllerMode, this.controllerPort, autoCreate, this.grants);
+	}
+
+	/**
+	 * Turns RocketMQ's authorization on, with what each user of {@link #withUsers} may do: per access key, grants
+	 * such as {@code "Topic:orders=PUB,SUB"} or {@code "Group:warehouse=SUB"}. A user without grants may do nothing.
+	 */
+	public EmbeddedBrokerSettings withGrants(Map<String, List<String>> grants) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
+				this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, grants);
 	}
 
 	/** The port of the {@code index}th broker of {@link EmbeddedRocketMq#brokerNames()}, 0 for a free one. */
@@ -121,7 +147,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withTlsOnly() {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort);
+				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
 	}
 
 }
