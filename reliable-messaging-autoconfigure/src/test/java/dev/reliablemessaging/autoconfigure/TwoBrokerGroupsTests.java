@@ -112,7 +112,7 @@ class TwoBrokerGroupsTests {
 				cluster.stopBroker(GROUP_B);
 				try {
 					publish(context, topic, keys, 5, 10);
-					String pendingSql = "SELECT COUNT(*) FROM rm_outbox WHERE status = 'PENDING'";
+					String pendingSql = "SELECT COUNT(*) FROM rm_outbox WHERE status IN ('PENDING', 'RETRYING')";
 					// the keys on the live group go on; the others wait, however long the outage lasts
 					await().atMost(Duration.ofSeconds(60))
 						.until(() -> jdbc.queryForObject(pendingSql, Long.class) == keysOnB.size() * 5L);
@@ -145,6 +145,115 @@ class TwoBrokerGroupsTests {
 						.containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 				});
 			}
+		});
+	}
+
+	@Test
+	void aGroupAwayAtTheFirstSightOfATopicMovesNoKeyWhenItReturns() {
+		String topic = TestContexts.uniqueTopic("two-groups-return");
+		cluster.createTopic(topic, 4);
+		List<String> keys = keys(24);
+		cluster.stopBroker(GROUP_B);
+		try {
+			runner().run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (BrokerProbe probe = BrokerProbe.consumeOrderly(cluster.nameServerAddress(), topic)) {
+					// the relay first sees the topic while only group a routes it
+					publish(context, topic, keys, 0, 3);
+					await().atMost(Duration.ofSeconds(60)).until(() -> probe.countsByMessageId().size() == keys.size() * 3);
+					cluster.startBroker(GROUP_B);
+					await().atMost(Duration.ofSeconds(30)).until(() -> routedGroups(topic).contains(GROUP_B));
+					// one round at a time: the relay's clients see the returned group within a second or two
+					for (int round = 3; round < 6; round++) {
+						publish(context, topic, keys, round, round + 1);
+						int expected = keys.size() * (round + 1);
+						await().atMost(Duration.ofSeconds(60)).until(() -> probe.countsByMessageId().size() == expected);
+					}
+					assertEachKeyOnOneQueueInOrder(probe.received(), 6);
+				}
+			});
+		}
+		finally {
+			cluster.startBroker(GROUP_B);
+		}
+	}
+
+	@Test
+	void removingAGroupFromTheLayoutMovesOnlyTheKeysOfThatGroup() {
+		String topic = TestContexts.uniqueTopic("two-groups-shrink");
+		cluster.createTopic(topic, 4);
+		List<String> keys = keys(40);
+		String database = TestContexts.h2Url();
+		Map<String, String> before;
+		try (BrokerProbe probe = BrokerProbe.consumeOrderly(cluster.nameServerAddress(), topic)) {
+			runner().withPropertyValues("spring.datasource.url=" + database).run((context) -> {
+				assertThat(context).hasNotFailed();
+				publish(context, topic, keys, 0, 1);
+				await().atMost(Duration.ofSeconds(60)).until(() -> probe.countsByMessageId().size() == keys.size());
+			});
+			before = queuesByKey(probe.received());
+		}
+		// the documented procedure once group b's messages are consumed: take its queues out of the layout
+		runner().withPropertyValues("spring.datasource.url=" + database, "reliable-messaging.relay.enabled=false")
+			.run((context) -> new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
+				.update("DELETE FROM rm_topic_queues WHERE topic = ? AND broker_name = ?", topic, GROUP_B));
+		try (BrokerProbe probe = BrokerProbe.consumeOrderly(cluster.nameServerAddress(), topic)) {
+			runner().withPropertyValues("spring.datasource.url=" + database).run((context) -> {
+				assertThat(context).hasNotFailed();
+				publish(context, topic, keys, 1, 2);
+				await().atMost(Duration.ofSeconds(60)).until(() -> probe.countsByMessageId().size() >= keys.size() * 2);
+			});
+			Map<String, String> after = new TreeMap<>();
+			probe.received()
+				.stream()
+				.filter((m) -> body(m).endsWith(":1"))
+				.forEach((m) -> after.put(body(m).split(":")[0], queue(m)));
+			before.forEach((key, queue) -> {
+				if (queue.startsWith("embedded-broker-a/")) {
+					assertThat(after.get(key)).as(key + ", on group a before, keeps its queue").isEqualTo(queue);
+				}
+				else {
+					assertThat(after.get(key)).as(key + " of the removed group").startsWith("embedded-broker-a/");
+				}
+			});
+		}
+	}
+
+	/** The broker groups the name server routes the topic to now. */
+	private static Set<String> routedGroups(String topic) throws Exception {
+		org.apache.rocketmq.client.producer.DefaultMQProducer client = new org.apache.rocketmq.client.producer.DefaultMQProducer(
+				"route-check");
+		client.setNamesrvAddr(cluster.nameServerAddress());
+		client.setInstanceName("route-check-" + java.util.UUID.randomUUID());
+		client.start();
+		try {
+			return client.fetchPublishMessageQueues(topic)
+				.stream()
+				.map(org.apache.rocketmq.common.message.MessageQueue::getBrokerName)
+				.collect(Collectors.toSet());
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private static List<String> keys(int count) {
+		List<String> keys = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			keys.add("key-" + i);
+		}
+		return keys;
+	}
+
+	private static void assertEachKeyOnOneQueueInOrder(List<MessageExt> received, int perKey) {
+		Map<String, List<MessageExt>> byKey = new TreeMap<>(
+				received.stream().collect(Collectors.groupingBy((m) -> body(m).split(":")[0])));
+		byKey.forEach((key, messages) -> {
+			assertThat(messages.stream().map(TwoBrokerGroupsTests::queue).distinct()).as(key + " stays on one queue")
+				.hasSize(1);
+			assertThat(messages.stream().map((m) -> Integer.parseInt(body(m).split(":")[1])).distinct())
+				.as(key + " in order of first arrival")
+				.containsExactlyElementsOf(java.util.stream.IntStream.range(0, perKey).boxed().toList());
 		});
 	}
 

@@ -1,7 +1,6 @@
 package dev.reliablemessaging.autoconfigure.jdbc;
 
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,19 +9,23 @@ import javax.sql.DataSource;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionSynchronizationUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * The DataSource that holds the outbox and the inbox, with the name of its bean, and the one check every write of a
- * business transaction goes through: the connection it would use must be the transaction's own.
+ * business transaction goes through: the transaction must be one that commits what is written on this DataSource.
  */
 public final class MessagingDataSource {
+
+	/** Says that the DataSource of the tables takes part in JTA transactions. */
+	public static final String XA_PROPERTY = "reliable-messaging.outbox.xa-data-source";
 
 	private final String name;
 
@@ -30,10 +33,21 @@ public final class MessagingDataSource {
 
 	private final ListableBeanFactory beanFactory;
 
+	private final boolean xaEnlisted;
+
 	public MessagingDataSource(String name, DataSource dataSource, ListableBeanFactory beanFactory) {
+		this(name, dataSource, beanFactory, false);
+	}
+
+	/**
+	 * @param xaEnlisted whether the DataSource enlists its connections in JTA transactions (an XA pool), so that a
+	 * JTA transaction, whose manager names no DataSource, includes what is written on it
+	 */
+	public MessagingDataSource(String name, DataSource dataSource, ListableBeanFactory beanFactory, boolean xaEnlisted) {
 		this.name = name;
 		this.dataSource = dataSource;
 		this.beanFactory = beanFactory;
+		this.xaEnlisted = xaEnlisted;
 	}
 
 	public String name() {
@@ -45,9 +59,10 @@ public final class MessagingDataSource {
 	}
 
 	/**
-	 * Refuses to go on unless a transaction is active and the connection this DataSource gives inside it is part of
-	 * that transaction. A transaction manager of another DataSource (or JTA over a pool that is not XA, or a wrapped
-	 * DataSource) leaves the connection in auto-commit: a row written on it would commit whatever the transaction does.
+	 * Refuses to go on unless the current transaction will commit or roll back what is written on this DataSource:
+	 * a transaction is active, it is not completing (a write from an after-commit callback would be on a connection
+	 * nobody commits), and the transaction manager that began it manages this DataSource. Participation is decided
+	 * by the transaction, never by the connection's auto-commit mode, which a pool may turn off for any connection.
 	 * @param action what was about to be done, for the message
 	 * @throws IllegalTransactionStateException naming the DataSource and the transaction managers that manage it
 	 */
@@ -57,24 +72,44 @@ public final class MessagingDataSource {
 					+ "row must commit or roll back with the business change. Call it from a @Transactional method or "
 					+ "inside a TransactionTemplate" + managedBy() + ".");
 		}
-		Connection connection = DataSourceUtils.getConnection(this.dataSource);
-		try {
-			if (connection.getAutoCommit()) {
-				String transaction = TransactionSynchronizationManager.getCurrentTransactionName();
-				throw new IllegalTransactionStateException("Cannot " + action + ": the current transaction"
-						+ ((transaction != null) ? " (" + transaction + ")" : "") + " does not manage DataSource '"
-						+ this.name + "', which holds the reliable messaging tables, so the row would commit on its "
-						+ "own whatever the transaction does. Run it in a transaction" + managedBy()
-						+ ", or move the tables with reliable-messaging.outbox.data-source or @OutboxDataSource.");
+		TransactionTracker.Tracked transaction = TransactionTracker.current();
+		if (transaction != null) {
+			if (transaction.completing()) {
+				throw new IllegalTransactionStateException("Cannot " + action + ": the current transaction is "
+						+ "completing (this runs in an afterCommit or afterCompletion callback), so no commit follows "
+						+ "and the row would be lost. Do it before the commit, or in a transaction of its own "
+						+ "(Propagation.REQUIRES_NEW).");
 			}
+			if (manages(transaction.manager(), this.dataSource)
+					|| (this.xaEnlisted && !(transaction.manager() instanceof ResourceTransactionManager))) {
+				return;
+			}
+			throw notManaged(action);
 		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Could not read the auto-commit mode of a connection of DataSource '"
-					+ this.name + "'", ex);
+		// a transaction manager that is not a bean of the application (a test's, a library's): only one of this
+		// DataSource binds a connection holder marked as its transaction's before the starter asks for one
+		if (!(TransactionSynchronizationManager.getResource(this.dataSource) instanceof ConnectionHolder holder)
+				|| !transactionActive(holder)) {
+			throw notManaged(action);
 		}
-		finally {
-			DataSourceUtils.releaseConnection(connection, this.dataSource);
+	}
+
+	private IllegalTransactionStateException notManaged(String action) {
+		String transaction = TransactionSynchronizationManager.getCurrentTransactionName();
+		return new IllegalTransactionStateException("Cannot " + action + ": the current transaction"
+				+ ((transaction != null) ? " (" + transaction + ")" : "") + " does not manage DataSource '" + this.name
+				+ "', which holds the reliable messaging tables, so the row would not commit or roll back with it. Run "
+				+ "it in a transaction" + managedBy() + ", or move the tables with reliable-messaging.outbox.data-source "
+				+ "or @OutboxDataSource. Under JTA with an XA DataSource, set " + XA_PROPERTY + "=true.");
+	}
+
+	private static boolean transactionActive(ConnectionHolder holder) {
+		Method method = ReflectionUtils.findMethod(ConnectionHolder.class, "isTransactionActive");
+		if (method == null) {
+			return false;
 		}
+		ReflectionUtils.makeAccessible(method);
+		return Boolean.TRUE.equals(ReflectionUtils.invokeMethod(method, holder));
 	}
 
 	/** The transaction managers that manage this DataSource, by bean name. */

@@ -2,6 +2,8 @@ package dev.reliablemessaging.autoconfigure.jdbc;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,6 +15,7 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -29,9 +32,26 @@ public final class MessagingJdbcAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MessagingDataSource reliableMessagingDataSource(ConfigurableListableBeanFactory beanFactory,
-			Environment environment) {
+			Environment environment, OutboxTableProperties tables) {
 		String name = OutboxDataSourceChoice.of(beanFactory, environment).required();
-		return new MessagingDataSource(name, beanFactory.getBean(name, DataSource.class), beanFactory);
+		return new MessagingDataSource(name, beanFactory.getBean(name, DataSource.class), beanFactory,
+				tables.isXaDataSource());
+	}
+
+	/** Checks the tables, after the starter's migration when it runs one. */
+	@Bean
+	SchemaCheck reliableMessagingSchemaCheck(MessagingDataSource dataSource, SqlDialect dialect, MessagingTables tables,
+			ObjectProvider<SchemaMigrator> migrator) {
+		migrator.ifAvailable((migrated) -> {
+		});
+		return new SchemaCheck(dataSource.dataSource(), dialect, tables);
+	}
+
+	/** Follows the transactions of the application's transaction managers, for the publisher's and the inbox's check. */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static TransactionTracker reliableMessagingTransactionTracker() {
+		return new TransactionTracker();
 	}
 
 	@Bean

@@ -29,8 +29,12 @@ public record MessagingTables(String prefix) {
 		return this.prefix + "inbox";
 	}
 
-	public String orderingLock() {
-		return this.prefix + "ordering_lock";
+	public String orderingKeyLock() {
+		return this.prefix + "ordering_key_lock";
+	}
+
+	public String parked() {
+		return this.prefix + "parked";
 	}
 
 	public String topicQueues() {

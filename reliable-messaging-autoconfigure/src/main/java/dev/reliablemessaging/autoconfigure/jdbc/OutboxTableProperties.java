@@ -1,5 +1,7 @@
 package dev.reliablemessaging.autoconfigure.jdbc;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -24,6 +26,35 @@ public class OutboxTableProperties {
 	 * Alternatively mark that DataSource with @OutboxDataSource; by default the single or primary one.
 	 */
 	private @Nullable String dataSource;
+
+	/**
+	 * How long a publish of a message with an ordering key waits for another open transaction that published the
+	 * same topic and key (it commits first, so that the messages keep commit order) before it fails, naming the key.
+	 */
+	private Duration orderingLockTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Whether the DataSource of the tables enlists its connections in JTA transactions (an XA pool). Only then does
+	 * a JTA transaction, whose manager names no DataSource, take the starter's rows with it; without it a publish or
+	 * an inbox row in a JTA transaction is refused.
+	 */
+	private boolean xaDataSource;
+
+	public Duration getOrderingLockTimeout() {
+		return this.orderingLockTimeout;
+	}
+
+	public void setOrderingLockTimeout(Duration orderingLockTimeout) {
+		this.orderingLockTimeout = orderingLockTimeout;
+	}
+
+	public boolean isXaDataSource() {
+		return this.xaDataSource;
+	}
+
+	public void setXaDataSource(boolean xaDataSource) {
+		this.xaDataSource = xaDataSource;
+	}
 
 	public @Nullable String getDataSource() {
 		return this.dataSource;

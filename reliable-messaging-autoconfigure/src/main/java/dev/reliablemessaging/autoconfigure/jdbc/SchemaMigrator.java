@@ -4,6 +4,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,15 +32,19 @@ public final class SchemaMigrator implements InitializingBean {
 
 	@Override
 	public void afterPropertiesSet() {
-		MigrateResult result = Flyway.configure(getClass().getClassLoader())
+		FluentConfiguration configuration = Flyway.configure(getClass().getClassLoader())
 			.dataSource(this.dataSource)
 			.locations(this.database.migrationLocation())
 			.table(this.tables.schemaHistory())
 			.placeholders(Map.of("prefix", this.tables.prefix()))
 			.baselineOnMigrate(true)
-			.baselineVersion("0")
-			.load()
-			.migrate();
+			.baselineVersion("0");
+		if (this.database == SqlDialect.POSTGRESQL) {
+			// a session lock, not one held in a transaction: an index built CONCURRENTLY waits for every open
+			// transaction, which would include the one holding Flyway's lock
+			configuration.configuration(Map.of("flyway.postgresql.transactional.lock", "false"));
+		}
+		MigrateResult result = configuration.load().migrate();
 		if (result.migrationsExecuted > 0) {
 			logger.info("Migrated the reliable messaging tables ({}*) to version {} on {}", this.tables.prefix(),
 					result.targetSchemaVersion, this.database);

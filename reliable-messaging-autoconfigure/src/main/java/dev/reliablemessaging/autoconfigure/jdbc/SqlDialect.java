@@ -31,9 +31,19 @@ public enum SqlDialect {
 		}
 
 		@Override
-		public String lockWait() {
-			// H2 gives up on a lock after two seconds by default; a transaction of the same key may take longer
-			return " WAIT 60";
+		public String lockKey(String table) {
+			return "MERGE INTO " + table + " (lock_key, locked_at) KEY (lock_key) VALUES (?, " + utcNow() + ")";
+		}
+
+		@Override
+		public boolean endsLockWaitsEarly() {
+			return true;
+		}
+
+		@Override
+		public String limitedUpdate(String table, String set, String where, String order) {
+			return "UPDATE " + table + " SET " + set + " WHERE id IN (SELECT id FROM " + table + " WHERE " + where
+					+ " ORDER BY " + order + " FETCH FIRST ? ROWS ONLY)";
 		}
 	},
 
@@ -64,6 +74,28 @@ public enum SqlDialect {
 		public @Nullable String relaxedDurability() {
 			return "SET LOCAL synchronous_commit = off";
 		}
+
+		@Override
+		public String utcClock() {
+			return "(clock_timestamp() AT TIME ZONE 'UTC')";
+		}
+
+		@Override
+		public String utcClockPlusMillis() {
+			return "(" + utcClock() + " + ? * INTERVAL '1 millisecond')";
+		}
+
+		@Override
+		public String lockKey(String table) {
+			return "INSERT INTO " + table + " (lock_key, locked_at) VALUES (?, " + utcNow()
+					+ ") ON CONFLICT (lock_key) DO UPDATE SET locked_at = EXCLUDED.locked_at";
+		}
+
+		@Override
+		public String limitedUpdate(String table, String set, String where, String order) {
+			return "UPDATE " + table + " SET " + set + " WHERE id IN (SELECT id FROM " + table + " WHERE " + where
+					+ " ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED)";
+		}
 	},
 
 	MYSQL("mysql") {
@@ -80,6 +112,17 @@ public enum SqlDialect {
 		@Override
 		public String limitedDelete(String table, String where) {
 			return "DELETE FROM " + table + " WHERE " + where + " LIMIT ?";
+		}
+
+		@Override
+		public String lockKey(String table) {
+			return "INSERT INTO " + table + " (lock_key, locked_at) VALUES (?, " + utcNow()
+					+ ") ON DUPLICATE KEY UPDATE locked_at = " + utcNow();
+		}
+
+		@Override
+		public String limitedUpdate(String table, String set, String where, String order) {
+			return "UPDATE " + table + " SET " + set + " WHERE " + where + " ORDER BY " + order + " LIMIT ?";
 		}
 	};
 
@@ -117,9 +160,39 @@ public enum SqlDialect {
 		return "FOR UPDATE SKIP LOCKED";
 	}
 
-	/** Appended to {@code FOR UPDATE} where the database's own lock wait is too short for a business transaction. */
-	public String lockWait() {
-		return "";
+	/**
+	 * A statement with one parameter, the lock key, that inserts the key's row of the ordering-lock table or, when it
+	 * exists, locks it; either way the row is locked until the transaction ends, and a second transaction of the key
+	 * waits there. Existing rows are locked by their primary key alone, so no gap locks: keys never wait for each
+	 * other.
+	 */
+	public abstract String lockKey(String table);
+
+	/**
+	 * Whether the database gives up a lock wait on its own after a short time (H2, after its session lock timeout),
+	 * so that a writer that wants to wait longer tries again.
+	 */
+	public boolean endsLockWaitsEarly() {
+		return false;
+	}
+
+	/**
+	 * An update of at most {@code ?} rows (the last parameter) matching the condition, in the given order; rows
+	 * another transaction holds are passed over where the database can.
+	 */
+	public abstract String limitedUpdate(String table, String set, String where, String order);
+
+	/**
+	 * The database's current time as a UTC date-time, taken when the statement runs, not when its transaction began,
+	 * where the database has both (PostgreSQL); elsewhere {@link #utcNow()}.
+	 */
+	public String utcClock() {
+		return utcNow();
+	}
+
+	/** {@link #utcClock()} plus {@code ?} milliseconds (one parameter). */
+	public String utcClockPlusMillis() {
+		return utcNowPlusMillis();
 	}
 
 	/**

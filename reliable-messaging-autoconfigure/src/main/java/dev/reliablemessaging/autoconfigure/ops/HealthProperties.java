@@ -16,7 +16,9 @@ public class HealthProperties {
 	private Duration brokerUnreachableThreshold = Duration.ofMinutes(1);
 
 	/**
-	 * How old the oldest pending outbox row may be before health is DOWN.
+	 * How long an outbox row may wait beyond its due time (a due row not sent, or a row waiting for the broker,
+	 * counted from when it was written) before health is DOWN. Rows due later, such as messages published with a
+	 * delivery delay, do not count.
 	 */
 	private Duration pendingAgeThreshold = Duration.ofMinutes(5);
 

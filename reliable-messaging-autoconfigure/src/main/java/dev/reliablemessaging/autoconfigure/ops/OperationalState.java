@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.reliablemessaging.autoconfigure.outbox.OutboxAdmin.Backlog;
+import dev.reliablemessaging.autoconfigure.consumer.ReliableListeners;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxAdmin;
 import dev.reliablemessaging.autoconfigure.rocketmq.BrokerInspector;
 import dev.reliablemessaging.autoconfigure.support.PropertyChecks;
@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether messaging is healthy: a broker answered within the last {@code brokerUnreachableThreshold}, and
- * the oldest pending outbox row is younger than {@code pendingAgeThreshold}. Remembers when a broker last answered,
+ * no outbox row has waited longer than {@code pendingAgeThreshold} beyond its due time (a row due later, such as a
+ * message published with a delivery delay, is planned work and does not count). Remembers when a broker last answered,
  * so a short blip does not turn health DOWN.
  */
 final class OperationalState {
@@ -22,6 +23,8 @@ final class OperationalState {
 	private final BrokerInspector inspector;
 
 	private final @Nullable OutboxAdmin outbox;
+
+	private final @Nullable ReliableListeners listeners;
 
 	private final Duration brokerUnreachableThreshold;
 
@@ -31,12 +34,13 @@ final class OperationalState {
 
 	private volatile Instant lastBrokerContact;
 
-	OperationalState(BrokerInspector inspector, @Nullable OutboxAdmin outbox, Duration brokerUnreachableThreshold,
-			Duration pendingAgeThreshold, Clock clock) {
+	OperationalState(BrokerInspector inspector, @Nullable OutboxAdmin outbox, @Nullable ReliableListeners listeners,
+			Duration brokerUnreachableThreshold, Duration pendingAgeThreshold, Clock clock) {
 		PropertyChecks.positive("reliable-messaging.health.broker-unreachable-threshold", brokerUnreachableThreshold);
 		PropertyChecks.positive("reliable-messaging.health.pending-age-threshold", pendingAgeThreshold);
 		this.inspector = inspector;
 		this.outbox = outbox;
+		this.listeners = listeners;
 		this.brokerUnreachableThreshold = brokerUnreachableThreshold;
 		this.pendingAgeThreshold = pendingAgeThreshold;
 		this.clock = clock;
@@ -62,15 +66,17 @@ final class OperationalState {
 			}
 		}
 		if (this.outbox != null) {
-			Backlog backlog = this.outbox.backlog();
-			details.put("pending", backlog.pending());
-			details.put("dead", backlog.dead());
-			Duration age = backlog.oldestPendingAge();
-			details.put("oldestPendingAge", seconds(age));
+			// stuck work, not planned work, and the same cost whatever the backlog
+			Duration age = this.outbox.longestWait();
+			details.put("longestWait", seconds(age));
 			if (age.compareTo(this.pendingAgeThreshold) > 0) {
 				up = false;
 				details.put("pendingAgeThreshold", seconds(this.pendingAgeThreshold));
 			}
+		}
+		if (this.listeners != null) {
+			// a parked key waits for an operator, but this instance serves the others: shown, not DOWN
+			details.put("parkedMessages", this.listeners.parkedMessages());
 		}
 		return new Check(up, details);
 	}

@@ -47,8 +47,9 @@ final class OutboxGauges implements MeterBinder {
 		gauge(registry, PENDING, "Outbox rows waiting to be sent", "rows", (backlog) -> backlog.pending());
 		gauge(registry, DEAD, "Outbox rows out of attempts, waiting for an operator", "rows",
 				(backlog) -> backlog.dead());
-		gauge(registry, OLDEST_PENDING_AGE, "Age of the oldest outbox row waiting to be sent", "seconds",
-				(backlog) -> backlog.oldestPendingAge().toMillis() / 1000.0);
+		gauge(registry, OLDEST_PENDING_AGE,
+				"How long the outbox row that waits longest beyond its due time has waited (rows due later do not count)",
+				"seconds", (backlog) -> backlog.longestWait().toMillis() / 1000.0);
 	}
 
 	private void gauge(MeterRegistry registry, String name, String description, String unit,

@@ -13,32 +13,44 @@ import dev.reliablemessaging.autoconfigure.jdbc.JdbcValues;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRow.OrderingScope;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
-/** A row a claim selected, with the fields that decide whether it may be claimed. */
-record ClaimCandidate(OutboxRow row, OutboxStatus status, Instant nextAttemptAt, @Nullable Instant leaseUntil) {
+/**
+ * A row a claim looked at: what decides whether it may be claimed and everything of it but its payload, which is
+ * read only for the rows the claim takes.
+ * @param headers the headers column as stored
+ * @param payloadSize the payload's size in bytes
+ */
+record ClaimCandidate(long id, String messageId, String topic, @Nullable String tag, @Nullable String key,
+		@Nullable String orderingKey, @Nullable String headers, long payloadSize, int attempts, int refusals,
+		Instant createdAt, OutboxStatus status, Instant nextAttemptAt, @Nullable Instant leaseUntil) {
 
-	private static final TypeReference<Map<String, String>> HEADERS_TYPE = new TypeReference<>() {
-	};
+	static final String COLUMNS = "o.id, o.message_id, o.topic, o.tag, o.message_key, o.ordering_key, o.headers, "
+			+ "OCTET_LENGTH(o.payload) AS payload_size, o.attempts, o.refusals, o.created_at, o.status, "
+			+ "o.next_attempt_at, o.lease_until";
 
-	static final String COLUMNS = "o.id, o.message_id, o.topic, o.tag, o.message_key, o.ordering_key, "
-			+ "o.headers, o.payload, o.attempts, o.refusals, o.created_at, o.status, o.next_attempt_at, o.lease_until";
+	static final RowMapper<ClaimCandidate> MAPPER = ClaimCandidate::map;
 
-	/** Maps the {@link #COLUMNS} of a row, reading its headers with this mapper. */
-	static RowMapper<ClaimCandidate> mapper(JsonMapper jsonMapper) {
-		return (rs, rowNum) -> map(rs, jsonMapper);
+	private static ClaimCandidate map(ResultSet rs, int rowNum) throws SQLException {
+		return new ClaimCandidate(rs.getLong("id"), rs.getString("message_id"), rs.getString("topic"),
+				rs.getString("tag"), rs.getString("message_key"), rs.getString("ordering_key"), rs.getString("headers"),
+				rs.getLong("payload_size"), rs.getInt("attempts"), rs.getInt("refusals"),
+				JdbcValues.instant(rs, "created_at"), OutboxStatus.valueOf(rs.getString("status")),
+				JdbcValues.instant(rs, "next_attempt_at"), JdbcValues.nullableInstant(rs, "lease_until"));
 	}
 
-	private static ClaimCandidate map(ResultSet rs, JsonMapper jsonMapper) throws SQLException {
-		String headers = rs.getString("headers");
-		OutboxRow row = new OutboxRow(rs.getLong("id"), rs.getString("message_id"), rs.getString("topic"),
-				rs.getString("tag"), rs.getString("message_key"), rs.getString("ordering_key"),
-				(headers != null) ? jsonMapper.readValue(headers, HEADERS_TYPE) : Map.of(),
-				rs.getBytes("payload"), rs.getInt("attempts"), rs.getInt("refusals"),
-				JdbcValues.instant(rs, "created_at"));
-		return new ClaimCandidate(row, OutboxStatus.valueOf(rs.getString("status")),
-				JdbcValues.instant(rs, "next_attempt_at"), JdbcValues.nullableInstant(rs, "lease_until"));
+	/** The scope in which rows keep their order: topic and ordering key; {@code null} for an unordered row. */
+	@Nullable OrderingScope scope() {
+		return (this.orderingKey != null) ? new OrderingScope(this.topic, this.orderingKey) : null;
+	}
+
+	boolean ordered() {
+		return this.orderingKey != null;
+	}
+
+	/** The row to send, with its headers read and its payload. */
+	OutboxRow toRow(Map<String, String> headers, byte[] payload) {
+		return new OutboxRow(this.id, this.messageId, this.topic, this.tag, this.key, this.orderingKey, headers, payload,
+				this.attempts, this.refusals, this.createdAt);
 	}
 
 	/** Of the candidates, each key's rows after its head up to the first that is not free. */
@@ -47,9 +59,9 @@ record ClaimCandidate(OutboxRow row, OutboxStatus status, Instant nextAttemptAt,
 		Set<OrderingScope> ended = new HashSet<>();
 		List<ClaimCandidate> runs = new ArrayList<>();
 		for (ClaimCandidate candidate : candidates) {
-			OrderingScope scope = candidate.row().scope();
+			OrderingScope scope = candidate.scope();
 			Long headId = headIdByScope.get(scope);
-			if (headId == null || candidate.row().id() <= headId || ended.contains(scope)) {
+			if (headId == null || candidate.id() <= headId || ended.contains(scope)) {
 				continue;
 			}
 			if (candidate.freeAt(now)) {
@@ -62,7 +74,7 @@ record ClaimCandidate(OutboxRow row, OutboxStatus status, Instant nextAttemptAt,
 		return runs;
 	}
 
-	/** Pending, due and unleased; a dead row is never free, so it ends its key's run. */
+	/** Pending, due and unleased; any other row (dead, delayed, retrying) ends its key's run. */
 	boolean freeAt(Instant now) {
 		return this.status == OutboxStatus.PENDING && !this.nextAttemptAt.isAfter(now)
 				&& (this.leaseUntil == null || this.leaseUntil.isBefore(now));

@@ -2,11 +2,10 @@ package dev.reliablemessaging.autoconfigure.outbox;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRow.OrderingScope;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRows.FailedRow;
@@ -39,42 +38,59 @@ final class ClaimSender {
 
 	private final MessagingMetrics metrics;
 
-	public ClaimSender(RocketMqSender sender, OutboxRows rows, RelaySettings settings, MessagingMetrics metrics) {
+	private volatile boolean brokerAnswers;
+
+	ClaimSender(RocketMqSender sender, OutboxRows rows, RelaySettings settings, MessagingMetrics metrics) {
 		this.sender = sender;
 		this.rows = rows;
 		this.settings = settings;
 		this.metrics = metrics;
 	}
 
+	/** Whether the last send of this relay went through: the broker answers, so rows waiting for it may go. */
+	boolean brokerAnswers() {
+		return this.brokerAnswers;
+	}
+
 	void send(Claim claim) {
 		Map<String, List<OutboxRow>> unorderedByTopic = new LinkedHashMap<>();
 		Map<MessageQueue, List<OutboxRow>> orderedByQueue = new LinkedHashMap<>();
-		List<OutboxRow> unroutable = new ArrayList<>();
-		Exception routeFailure = null;
-		Set<OrderingScope> unroutableScopes = new HashSet<>();
+		Map<OrderingScope, MessageQueue> queueOfScope = new HashMap<>();
+		Map<String, List<MessageQueue>> routes = new HashMap<>();
+		Map<OrderingScope, RuntimeException> unroutable = new LinkedHashMap<>();
+		List<OutboxRow> firstUnroutable = new ArrayList<>();
 		List<Long> heldBackByRoute = new ArrayList<>();
+		Map<String, RuntimeException> topicsWithoutRoute = new HashMap<>();
+		List<OutboxRow> withoutRoute = new ArrayList<>();
 		for (OutboxRow row : claim.rows()) {
 			if (!row.ordered()) {
-				unorderedByTopic.computeIfAbsent(row.topic(), (topic) -> new ArrayList<>()).add(row);
+				if (routed(row.topic(), routes, topicsWithoutRoute)) {
+					unorderedByTopic.computeIfAbsent(row.topic(), (topic) -> new ArrayList<>()).add(row);
+				}
+				else {
+					withoutRoute.add(row);
+				}
 				continue;
 			}
-			if (unroutableScopes.contains(row.scope())) {
+			// one route per topic and one queue per key in a claim: a key never splits over two queues
+			if (unroutable.containsKey(row.scope())) {
 				heldBackByRoute.add(row.id());
 				continue;
 			}
 			try {
-				MessageQueue queue = this.sender.queueFor(row.topic(), row.orderingKey());
+				MessageQueue queue = queueOfScope.computeIfAbsent(row.scope(), (scope) -> this.sender
+					.queueFor(row.topic(), row.orderingKey(), routes.computeIfAbsent(row.topic(), this.sender::routeOf)));
 				orderedByQueue.computeIfAbsent(queue, (q) -> new ArrayList<>()).add(row);
 			}
-			catch (Exception ex) {
-				unroutable.add(row);
-				unroutableScopes.add(row.scope());
-				routeFailure = ex;
+			catch (RuntimeException ex) {
+				unroutable.put(row.scope(), ex);
+				firstUnroutable.add(row);
 			}
 		}
-		if (!unroutable.isEmpty()) {
+		withoutRoute.forEach((row) -> fail(List.of(row), SendFailure.noRoute(topicsWithoutRoute.get(row.topic()))));
+		if (!firstUnroutable.isEmpty()) {
 			// the first row of a key that cannot be routed fails; its later rows wait without losing an attempt
-			fail(unroutable, SendFailure.noRoute(routeFailure));
+			firstUnroutable.forEach((row) -> fail(List.of(row), SendFailure.noRoute(unroutable.get(row.scope()))));
 			this.rows.release(heldBackByRoute);
 		}
 		List<List<OutboxRow>> sends = new ArrayList<>();
@@ -97,6 +113,25 @@ final class ClaimSender {
 				}
 			}
 		});
+	}
+
+	/** Whether the topic has a route, asked once per claim. */
+	private boolean routed(String topic, Map<String, List<MessageQueue>> routes,
+			Map<String, RuntimeException> withoutRoute) {
+		if (routes.containsKey(topic)) {
+			return true;
+		}
+		if (withoutRoute.containsKey(topic)) {
+			return false;
+		}
+		try {
+			routes.put(topic, this.sender.routeOf(topic));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			withoutRoute.put(topic, ex);
+			return false;
+		}
 	}
 
 	/**
@@ -127,6 +162,7 @@ final class ClaimSender {
 			fail(chunk, SendFailure.status(result.getSendStatus()));
 			return false;
 		}
+		this.brokerAnswers = true;
 		this.metrics.sent(chunk.get(0).topic(), chunk.size(), Duration.ofNanos(System.nanoTime() - started));
 		String[] brokerIds = (result.getMsgId() != null) ? result.getMsgId().split(",") : new String[0];
 		List<SentRow> sent = new ArrayList<>(chunk.size());
@@ -148,13 +184,18 @@ final class ClaimSender {
 	 * itself as often as max-attempts allows. Failures of availability never make a row DEAD.
 	 */
 	private void fail(List<OutboxRow> chunk, SendFailure failure) {
+		if (!failure.refused()) {
+			this.brokerAnswers = false;
+		}
 		List<FailedRow> failed = new ArrayList<>(chunk.size());
 		for (OutboxRow row : chunk) {
 			int attempts = row.attempts() + 1;
 			int refusals = row.refusals() + (failure.refused() ? 1 : 0);
 			boolean dead = refusals >= this.settings.maxAttempts();
 			Duration retryAfter = this.settings.backoff().delayAfter(attempts);
-			failed.add(new FailedRow(row.id(), attempts, refusals, retryAfter, dead, failure.reason()));
+			OutboxStatus status = dead ? OutboxStatus.DEAD
+					: failure.refused() ? OutboxStatus.DELAYED : OutboxStatus.RETRYING;
+			failed.add(new FailedRow(row.id(), attempts, refusals, retryAfter, status, failure.reason()));
 			this.metrics.sendFailed(row.topic(), 1, failure.reasonTag());
 			if (dead) {
 				this.metrics.dead(row.topic(), 1);

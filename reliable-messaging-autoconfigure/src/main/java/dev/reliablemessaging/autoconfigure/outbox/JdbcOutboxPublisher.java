@@ -58,7 +58,8 @@ final class JdbcOutboxPublisher implements OutboxPublisher {
 			byte[] body = this.serializer.serialize(message.topic(), message.payload());
 			String messageId = UUID.randomUUID().toString();
 			this.writer.insert(new NewOutboxRow(messageId, message.topic(), message.tag(), message.key(),
-					message.orderingKey(), headersWithTrace(message.headers()), body, message.deliverAfter()));
+					message.orderingKey(), headersWithTrace(message.headers()), body, message.deliverAfter()),
+					this.transaction);
 			this.metrics.published(message.topic());
 			if (message.deliverAfter().isZero()) {
 				this.transaction.written(messageId);

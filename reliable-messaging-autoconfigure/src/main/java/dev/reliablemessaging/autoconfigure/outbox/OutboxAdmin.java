@@ -23,7 +23,13 @@ public final class OutboxAdmin {
 
 	private static final String COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM %1$s GROUP BY status";
 
-	private static final String OLDEST_PENDING = "SELECT MIN(created_at), %2$s FROM %1$s WHERE status = 'PENDING'";
+	/** When the oldest due row became due: an index lookup, whatever the backlog. */
+	private static final String OLDEST_DUE = "SELECT MIN(next_attempt_at), %2$s FROM %1$s WHERE status = 'PENDING'";
+
+	/** When the oldest row that waits for the broker was written: an index lookup, whatever the backlog. */
+	private static final String OLDEST_RETRYING = """
+			SELECT created_at, %2$s FROM %1$s WHERE id = (SELECT MIN(id) FROM %1$s WHERE status = 'RETRYING')
+			""";
 
 	private static final String DEAD_ROWS = """
 			SELECT id, message_id, topic, tag, message_key, ordering_key, attempts, last_error, created_at,
@@ -48,6 +54,9 @@ public final class OutboxAdmin {
 
 	private static final String REMOVE_DEAD = "DELETE FROM %1$s WHERE message_id = ? AND status = 'DEAD'";
 
+	/** How long the queries for metrics and health may take. */
+	private static final int QUERY_TIMEOUT_SECONDS = 10;
+
 	/** More ids than this in one replay are refused: a replay that large is a topic replay or a script's job. */
 	static final int MAX_REPLAY_IDS = 1_000;
 
@@ -67,6 +76,7 @@ public final class OutboxAdmin {
 		this.table = tables.outbox();
 		this.database = database;
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.jdbc.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
 		this.replayHorizon = replayHorizon;
 	}
 
@@ -81,17 +91,32 @@ public final class OutboxAdmin {
 		return counts;
 	}
 
-	/** Row counts and how long the oldest pending row has waited, by the database's clock. */
+	/** Row counts and how long the longest-waiting row has waited, by the database's clock. */
 	public Backlog backlog() {
 		Map<OutboxStatus, Long> counts = countByStatus();
-		Duration oldestAge = this.jdbc.queryForObject(OLDEST_PENDING.formatted(this.table, this.database.utcNow()),
-				(rs, rowNum) -> {
-					LocalDateTime oldest = rs.getObject(1, LocalDateTime.class);
-					LocalDateTime now = rs.getObject(2, LocalDateTime.class);
-					return (oldest != null) ? Duration.between(oldest, now) : Duration.ZERO;
-				});
-		return new Backlog(counts.get(OutboxStatus.PENDING), counts.get(OutboxStatus.SENT),
-				counts.get(OutboxStatus.DEAD), (oldestAge != null) ? oldestAge : Duration.ZERO);
+		return new Backlog(counts.get(OutboxStatus.PENDING), counts.get(OutboxStatus.DELAYED),
+				counts.get(OutboxStatus.RETRYING), counts.get(OutboxStatus.SENT), counts.get(OutboxStatus.DEAD),
+				longestWait());
+	}
+
+	/**
+	 * How long the row that waits longest beyond its due time has waited: a due row not sent yet, from when it
+	 * became due, or a row that waits for the broker, from when it was written. Rows due later (a delivery delay, a
+	 * backoff after a refusal) are planned work and do not count. Two index lookups, whatever the backlog.
+	 */
+	public Duration longestWait() {
+		Duration due = age(OLDEST_DUE);
+		Duration retrying = age(OLDEST_RETRYING);
+		return (due.compareTo(retrying) >= 0) ? due : retrying;
+	}
+
+	private Duration age(String query) {
+		List<Duration> ages = this.jdbc.query(query.formatted(this.table, this.database.utcNow()), (rs, rowNum) -> {
+			LocalDateTime since = rs.getObject(1, LocalDateTime.class);
+			LocalDateTime now = rs.getObject(2, LocalDateTime.class);
+			return (since != null && since.isBefore(now)) ? Duration.between(since, now) : Duration.ZERO;
+		});
+		return ages.isEmpty() ? Duration.ZERO : ages.get(0);
 	}
 
 	/** A page of DEAD rows, oldest first, optionally of one topic. */
@@ -163,10 +188,16 @@ public final class OutboxAdmin {
 	}
 
 	/**
-	 * How many rows wait, were kept after sending, or are dead, and how long the oldest pending row has waited
-	 * (zero when none waits).
+	 * How many rows wait (due now, due later, waiting for the broker), were kept after sending, or are dead, and
+	 * how long the longest-waiting row has waited beyond its due time (zero when none does).
 	 */
-	public record Backlog(long pending, long sent, long dead, Duration oldestPendingAge) {
+	public record Backlog(long due, long delayed, long retrying, long sent, long dead, Duration longestWait) {
+
+		/** Rows not sent yet and not dead. */
+		public long pending() {
+			return this.due + this.delayed + this.retrying;
+		}
+
 	}
 
 	/** A DEAD row as operators see it: no payload. */

@@ -9,15 +9,18 @@ import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingJdbcAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
 import dev.reliablemessaging.autoconfigure.jdbc.OutboxDataSourceChoice;
+import dev.reliablemessaging.autoconfigure.jdbc.OutboxTableProperties;
 import dev.reliablemessaging.autoconfigure.jdbc.SchemaMigrator;
 import dev.reliablemessaging.autoconfigure.jdbc.SqlDialect;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
 import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
+import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
 import dev.reliablemessaging.autoconfigure.support.AnnotationAdvisor;
 import dev.reliablemessaging.autoconfigure.support.InnermostAdvisingPostProcessor;
 import dev.reliablemessaging.autoconfigure.support.MessageTracing;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
+import dev.reliablemessaging.autoconfigure.support.PropertyChecks;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -53,10 +56,11 @@ public final class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxWriter reliableMessagingOutboxWriter(MessagingDataSource dataSource, SqlDialect database,
-			MessagingTables tables, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SchemaMigrator> migrator) {
+			MessagingTables tables, OutboxTableProperties outbox, ObjectProvider<SchemaMigrator> migrator) {
 		migrator.ifAvailable((ready) -> {
 		});
-		return new OutboxWriter(dataSource, database, tables, jsonMapper.getIfAvailable(JsonMapper::new));
+		PropertyChecks.positive("reliable-messaging.outbox.ordering-lock-timeout", outbox.getOrderingLockTimeout());
+		return new OutboxWriter(dataSource, database, tables, outbox.getOrderingLockTimeout());
 	}
 
 	@Bean
@@ -72,8 +76,9 @@ public final class OutboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OutboxClaims reliableMessagingOutboxClaims(RelayDatabase database, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OutboxClaims(database, jsonMapper.getIfAvailable(JsonMapper::new));
+	OutboxClaims reliableMessagingOutboxClaims(RelayDatabase database, RelayProperties relay, RocketMqProperties rocketmq,
+			SendStatusProperties sendStatuses) {
+		return new OutboxClaims(database, RelaySettings.from(relay, rocketmq, sendStatuses).maxClaimBytes());
 	}
 
 	@Bean
@@ -89,9 +94,10 @@ public final class OutboxAutoConfiguration {
 	Relay reliableMessagingRelay(OutboxClaims claims, OutboxRows rows, RelayDatabase database,
 			DefaultMQProducer reliableMessagingProducer,
 			RelayProperties relay, RocketMqProperties rocketmq, SendStatusProperties sendStatuses,
-			ObjectProvider<MessagingMetrics> metrics) {
+			ObjectProvider<MessagingMetrics> metrics, ObjectProvider<TopicProvisioner> topics) {
 		RelaySettings settings = RelaySettings.from(relay, rocketmq, sendStatuses);
-		ClaimSender sender = new ClaimSender(new RocketMqSender(reliableMessagingProducer, database), rows, settings,
+		ClaimSender sender = new ClaimSender(
+				new RocketMqSender(reliableMessagingProducer, database, topics.getIfAvailable()), rows, settings,
 				metrics.getIfAvailable(MessagingMetrics::none));
 		return new Relay(claims, rows, sender, settings);
 	}

@@ -16,8 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.reliablemessaging.autoconfigure.jdbc.JdbcValues;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxRow.OrderingScope;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.RowMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Claims outbox rows for a relay: a short transaction reads a window of the oldest due rows without locks, locks the
@@ -76,8 +74,6 @@ final class OutboxClaims {
 	/** The followers that are still free, locked; one that another claim holds ends its key's run. */
 	private static final String LOCK_FREE = "SELECT o.id FROM %1$s o WHERE o.id IN (%2$s) AND %3$s %4$s";
 
-	private static final String LEASE = "UPDATE %1$s SET lease_owner = ?, lease_until = ? WHERE id IN (%2$s)";
-
 	/** How many rows a claim's window holds for each row it may take. */
 	private static final int WINDOW_FACTOR = 2;
 
@@ -86,7 +82,7 @@ final class OutboxClaims {
 
 	private final RelayDatabase database;
 
-	private final RowMapper<ClaimCandidate> candidates;
+	private final ClaimLease lease;
 
 	/**
 	 * Where the poller's next claim continues when held-back rows filled every window of its last one; 0 for
@@ -94,9 +90,13 @@ final class OutboxClaims {
 	 */
 	private final AtomicLong resumeAfter = new AtomicLong();
 
-	public OutboxClaims(RelayDatabase database, JsonMapper jsonMapper) {
+	/**
+	 * @param maxClaimBytes how many payload bytes one claim may hold (at least one row, whatever its size): what a
+	 * relay holds in memory is bounded by its claims, not by the rows they look at
+	 */
+	OutboxClaims(RelayDatabase database, long maxClaimBytes) {
 		this.database = database;
-		this.candidates = ClaimCandidate.mapper(jsonMapper);
+		this.lease = new ClaimLease(database, maxClaimBytes);
 	}
 
 	/**
@@ -147,16 +147,10 @@ final class OutboxClaims {
 		long started = System.nanoTime();
 		Claim claim = this.database.inTransaction(() -> {
 			Instant now = this.database.now();
-			List<ClaimCandidate> rows = selection.select(now);
-			rows.sort((a, b) -> Long.compare(a.row().id(), b.row().id()));
-			if (!rows.isEmpty()) {
-				List<Object> args = new ArrayList<>(List.of(owner, JdbcValues.timestamp(now.plus(lease))));
-				rows.forEach((candidate) -> args.add(candidate.row().id()));
-				this.database.jdbc()
-					.update(LEASE.formatted(this.database.table(), JdbcValues.placeholders(rows.size())),
-							args.toArray());
-			}
-			return new Claim(rows.stream().map(ClaimCandidate::row).toList(), started + lease.toNanos());
+			List<ClaimCandidate> selected = selection.select(now);
+			selected.sort((a, b) -> Long.compare(a.id(), b.id()));
+			List<OutboxRow> rows = this.lease.take(owner, now.plus(lease), selected);
+			return new Claim(rows, started + lease.toNanos());
 		});
 		return (claim != null) ? claim : new Claim(List.of(), started);
 	}
@@ -209,7 +203,7 @@ final class OutboxClaims {
 		args.add(limit);
 		String query = HEADS.formatted(this.database.table(), ClaimCandidate.COLUMNS, range, FREE,
 				this.database.dialect().skipLocked());
-		return this.database.jdbc().query(query, this.candidates, args.toArray());
+		return this.database.jdbc().query(query, ClaimCandidate.MAPPER, args.toArray());
 	}
 
 	/**
@@ -219,8 +213,8 @@ final class OutboxClaims {
 	private List<ClaimCandidate> selectFollowers(List<ClaimCandidate> heads, int limit, Instant now, long windowEnd) {
 		Map<OrderingScope, Long> headIdByScope = new LinkedHashMap<>();
 		for (ClaimCandidate head : heads) {
-			if (head.row().ordered()) {
-				headIdByScope.put(head.row().scope(), head.row().id());
+			if (head.ordered()) {
+				headIdByScope.put(head.scope(), head.id());
 			}
 		}
 		if (headIdByScope.isEmpty()) {
@@ -237,7 +231,7 @@ final class OutboxClaims {
 		args.add(limit + headIdByScope.size());
 		String pairs = String.join(", ", Collections.nCopies(headIdByScope.size(), "(?, ?)"));
 		String query = FOLLOWERS.formatted(this.database.table(), ClaimCandidate.COLUMNS, pairs);
-		List<ClaimCandidate> candidates = this.database.jdbc().query(query, this.candidates, args.toArray());
+		List<ClaimCandidate> candidates = this.database.jdbc().query(query, ClaimCandidate.MAPPER, args.toArray());
 		List<ClaimCandidate> runs = ClaimCandidate.runsOfFreeRows(candidates, headIdByScope, now);
 		return lockedPrefixes(runs, limit, now);
 	}
@@ -252,7 +246,7 @@ final class OutboxClaims {
 		}
 		Object at = JdbcValues.timestamp(now);
 		List<Object> args = new ArrayList<>();
-		runs.forEach((candidate) -> args.add(candidate.row().id()));
+		runs.forEach((candidate) -> args.add(candidate.id()));
 		args.add(at);
 		args.add(at);
 		String query = LOCK_FREE.formatted(this.database.table(), JdbcValues.placeholders(runs.size()), FREE,
@@ -261,11 +255,11 @@ final class OutboxClaims {
 		Set<OrderingScope> ended = new LinkedHashSet<>();
 		List<ClaimCandidate> followers = new ArrayList<>();
 		for (ClaimCandidate candidate : runs) {
-			OrderingScope scope = candidate.row().scope();
+			OrderingScope scope = candidate.scope();
 			if (ended.contains(scope)) {
 				continue;
 			}
-			if (!locked.contains(candidate.row().id())) {
+			if (!locked.contains(candidate.id())) {
 				ended.add(scope);
 				continue;
 			}

@@ -1,68 +1,104 @@
 package dev.reliablemessaging.autoconfigure.outbox;
 
+import java.time.Duration;
+
+import dev.reliablemessaging.ReliableMessagingException;
+import dev.reliablemessaging.autoconfigure.jdbc.LockKeys;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingTables;
 import dev.reliablemessaging.autoconfigure.jdbc.SqlDialect;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes outbox rows in the business transaction, on its own connection. A row with an ordering key first locks the
- * key's stripe of the ordering-lock table until the transaction ends: a later transaction of the same topic and key
- * waits there, so it gets its id only after this one has committed, and per key the order of ids is the order of
- * commits. The relay sends a key's rows in id order, so consumers see them in commit order.
+ * row of its topic and key in the ordering-lock table until the transaction ends: a later transaction of the same
+ * topic and key waits there, so it gets its id only after this one has committed, and per key the order of ids is
+ * the order of commits. The relay sends a key's rows in id order, so consumers see them in commit order. The wait is
+ * bounded ({@code reliable-messaging.outbox.ordering-lock-timeout}), and other keys never wait for each other.
  */
 public final class OutboxWriter {
-
-	/** How many stripes the ordering-lock table has; fixed, since every instance must lock the same stripe. */
-	static final int ORDERING_LOCK_STRIPES = 4096;
 
 	private static final String INSERT = """
 			INSERT INTO %1$s (message_id, topic, tag, message_key, ordering_key, headers, payload, status, attempts,
 			                  refusals, next_attempt_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, 0, %2$s, %3$s)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, %2$s, %3$s)
 			""";
-
-	private static final String LOCK_STRIPE = "SELECT stripe FROM %1$s WHERE stripe = ? FOR UPDATE%2$s";
 
 	private final MessagingDataSource dataSource;
 
+	private final SqlDialect database;
+
 	private final JdbcTemplate jdbc;
 
-	private final JsonMapper jsonMapper;
+	private final JdbcTemplate locks;
+
+	private final Duration lockTimeout;
 
 	private final String insert;
 
-	private final String lockStripe;
+	private final String lockKey;
 
-	public OutboxWriter(MessagingDataSource dataSource, SqlDialect database, MessagingTables tables, JsonMapper jsonMapper) {
+	OutboxWriter(MessagingDataSource dataSource, SqlDialect database, MessagingTables tables, Duration lockTimeout) {
 		this.dataSource = dataSource;
+		this.database = database;
 		this.jdbc = new JdbcTemplate(dataSource.dataSource());
-		this.jsonMapper = jsonMapper;
-		this.insert = INSERT.formatted(tables.outbox(), database.utcNowPlusMillis(), database.utcNow());
-		this.lockStripe = LOCK_STRIPE.formatted(tables.orderingLock(), database.lockWait());
+		this.locks = new JdbcTemplate(dataSource.dataSource());
+		this.locks.setQueryTimeout((int) Math.max(1, lockTimeout.toSeconds()));
+		this.lockTimeout = lockTimeout;
+		this.insert = INSERT.formatted(tables.outbox(), database.utcClockPlusMillis(), database.utcClock());
+		this.lockKey = database.lockKey(tables.orderingKeyLock());
 	}
 
 	/**
 	 * Inserts a row through the connection of the caller's transaction, which must manage the outbox's DataSource.
 	 * Times come from the database's clock.
 	 */
-	void insert(NewOutboxRow row) {
+	void insert(NewOutboxRow row, PublishingTransaction transaction) {
 		this.dataSource.requireTransactionalConnection("publish a message to topic '" + row.topic() + "'");
 		if (row.orderingKey() != null) {
-			this.jdbc.queryForList(this.lockStripe, Integer.class, stripe(row.topic(), row.orderingKey()));
+			lock(row.topic(), row.orderingKey(), transaction);
 		}
-		String headers = row.headers().isEmpty() ? null : this.jsonMapper.writeValueAsString(row.headers());
+		String headers = row.headers().isEmpty() ? null : HeaderFormat.write(row.headers());
+		OutboxStatus status = row.deliverAfter().isZero() ? OutboxStatus.PENDING : OutboxStatus.DELAYED;
 		this.jdbc.update(this.insert, row.messageId(), row.topic(), row.tag(), row.key(), row.orderingKey(), headers,
-				row.payload(), row.deliverAfter().toMillis());
+				row.payload(), status.name(), row.deliverAfter().toMillis());
 	}
 
-	/**
-	 * The stripe of a topic and ordering key: {@link String#hashCode()}, which Java specifies, so every instance and
-	 * every version agrees. Keys that share a stripe only wait for each other.
-	 */
-	static int stripe(String topic, String orderingKey) {
-		return Math.floorMod((topic + '\u0000' + orderingKey).hashCode(), ORDERING_LOCK_STRIPES);
+	/** Takes the ordering lock of a topic and key for the rest of the transaction, waiting at most the timeout. */
+	private void lock(String topic, String orderingKey, PublishingTransaction transaction) {
+		String key = lockKey(topic, orderingKey);
+		transaction.locking(key, topic, orderingKey);
+		long started = System.nanoTime();
+		while (true) {
+			try {
+				this.locks.update(this.lockKey, key);
+				return;
+			}
+			catch (DuplicateKeyException | CannotAcquireLockException | QueryTimeoutException ex) {
+				// H2 ends a lock wait after its own short timeout, and two first writers of a key may both insert
+				Duration waited = Duration.ofNanos(System.nanoTime() - started);
+				if (!this.database.endsLockWaitsEarly() || waited.compareTo(this.lockTimeout) >= 0) {
+					throw lockTimedOut(topic, orderingKey, waited, ex);
+				}
+			}
+		}
+	}
+
+	private ReliableMessagingException lockTimedOut(String topic, String orderingKey, Duration waited,
+			RuntimeException cause) {
+		return new ReliableMessagingException("Publishing a message with ordering key '" + orderingKey + "' to topic '"
+				+ topic + "' waited " + waited.toMillis() + " ms for another open transaction that published the same "
+				+ "topic and key (it must commit first, to keep commit order) and gave up; the longest wait is "
+				+ "reliable-messaging.outbox.ordering-lock-timeout (" + this.lockTimeout + "): " + cause.getMessage(),
+				cause);
+	}
+
+	/** The row of a topic and ordering key in the ordering-lock table. */
+	static String lockKey(String topic, String orderingKey) {
+		return LockKeys.of("key", topic, orderingKey);
 	}
 
 }

@@ -21,8 +21,12 @@ final class PayloadSerializer {
 
 	private final @Nullable PayloadCodec codec;
 
-	public PayloadSerializer(JsonMapper jsonMapper, long maxBodySize, @Nullable PayloadCodec codec) {
-		this.jsonMapper = jsonMapper;
+	/**
+	 * @param jsonMapper the application's mapper; polymorphic default typing is switched off for payloads, as the
+	 * listeners switch it off for the bodies they bind, so what is written can be read
+	 */
+	PayloadSerializer(JsonMapper jsonMapper, long maxBodySize, @Nullable PayloadCodec codec) {
+		this.jsonMapper = jsonMapper.rebuild().deactivateDefaultTyping().build();
 		this.maxBodySize = maxBodySize;
 		this.codec = codec;
 	}

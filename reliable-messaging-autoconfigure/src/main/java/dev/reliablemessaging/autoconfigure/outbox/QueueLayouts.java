@@ -1,5 +1,9 @@
 package dev.reliablemessaging.autoconfigure.outbox;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,68 +11,99 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.reliablemessaging.autoconfigure.jdbc.LockKeys;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.springframework.dao.DuplicateKeyException;
 
 /**
- * The queues of each topic as the outbox knows them: every queue of every broker group that any relay has seen in
- * the topic's route, kept in the database so that all instances and restarts agree. A layout only grows. Ordering
- * keys map onto the layout, not onto the current route, so a broker group that drops out of the route (its master
- * died, it was stopped) leaves its keys where they are: their rows wait until the group is back, instead of moving to
- * a queue of another group while their earlier messages still sit in the old one. What a layout cannot know is a
- * group that was absent from the route whenever a relay looked: when it appears, the layout grows and keys move, as
- * on any expansion of a topic.
+ * The queues each topic's ordering keys map onto (its layout), kept in the database so that every instance and every
+ * restart agrees. A layout is recorded once, from the route at the first ordered send of the topic, and changes only
+ * when an operator changes its rows: a broker group that leaves the route, or one that was away at the first sight
+ * and comes back, moves no key. A key goes to the queue of the layout with the highest weight for it (rendezvous
+ * hashing), so taking a group's queues out of the layout moves only the keys of those queues, and adding queues moves
+ * only the keys that the new queues win.
  */
 final class QueueLayouts {
 
-	/** How long a layout read from the database is used: another instance may have grown it meanwhile. */
-	private static final Duration CACHE_TIME = Duration.ofSeconds(10);
+	/** How long a layout read from the database is used: an operator's change shows this late. */
+	static final Duration CACHE_TIME = Duration.ofSeconds(10);
 
 	private final RelayDatabase database;
+
+	private final String firstSightLock;
 
 	private final Map<String, Cached> layouts = new ConcurrentHashMap<>();
 
 	QueueLayouts(RelayDatabase database) {
 		this.database = database;
+		this.firstSightLock = database.dialect().lockKey(database.orderingKeyLockTable());
 	}
 
-	/**
-	 * The layout of {@code topic}, in {@link MessageQueue} order, after adding to it what {@code routed} has that it
-	 * lacks (a new broker group or more queues: the operator expanded the topic).
-	 */
+	/** The layout of {@code topic}, recording {@code routed} as it when the topic has none yet. */
 	List<MessageQueue> layout(String topic, List<MessageQueue> routed) {
 		long now = System.nanoTime();
 		Cached known = this.layouts.get(topic);
-		if (known == null || now - known.expiresAtNanos() > 0 || !known.queues().containsAll(routed)) {
-			record(topic, routed);
-			known = new Cached(load(topic), now + CACHE_TIME.toNanos());
+		if (known == null || now - known.expiresAtNanos() > 0) {
+			List<MessageQueue> queues = load(topic);
+			if (queues.isEmpty()) {
+				queues = recordFirstSight(topic, routed);
+			}
+			known = new Cached(queues, now + CACHE_TIME.toNanos());
 			this.layouts.put(topic, known);
 		}
 		return known.queues();
 	}
 
-	private void record(String topic, List<MessageQueue> routed) {
-		Map<String, Integer> counts = new TreeMap<>();
-		routed.forEach((queue) -> counts.merge(queue.getBrokerName(), queue.getQueueId() + 1, Math::max));
-		String table = this.database.topicQueuesTable();
-		counts.forEach((broker, count) -> {
-			int grown = this.database.jdbc()
-				.update("UPDATE " + table + " SET queue_count = ? WHERE topic = ? AND broker_name = ? AND queue_count < ?",
-						count, topic, broker, count);
-			if (grown == 0) {
-				try {
-					this.database.jdbc()
-						.update("INSERT INTO " + table + " (topic, broker_name, queue_count) VALUES (?, ?, ?)", topic,
-								broker, count);
-				}
-				catch (DuplicateKeyException ex) {
-					// the group is known already, with as many queues or more (or another relay just added it)
-				}
+	/** The queue of an ordering key in a layout: the one with the highest weight for the key. */
+	static MessageQueue queueOf(String orderingKey, List<MessageQueue> layout) {
+		MessageQueue best = null;
+		long bestWeight = 0;
+		for (MessageQueue queue : layout) {
+			long weight = weight(orderingKey, queue);
+			if (best == null || Long.compareUnsigned(weight, bestWeight) > 0) {
+				best = queue;
+				bestWeight = weight;
 			}
-		});
+		}
+		if (best == null) {
+			throw new IllegalStateException("The layout of a topic has no queues");
+		}
+		return best;
 	}
 
-	private record Cached(List<MessageQueue> queues, long expiresAtNanos) {
+	/** A key's weight for a queue: the first eight bytes of a SHA-256 of both, the same in every JVM and version. */
+	private static long weight(String orderingKey, MessageQueue queue) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			digest.update(orderingKey.getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			digest.update(queue.getBrokerName().getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			digest.update(Integer.toString(queue.getQueueId()).getBytes(StandardCharsets.UTF_8));
+			return ByteBuffer.wrap(digest.digest()).getLong();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is part of every Java runtime", ex);
+		}
+	}
+
+	/**
+	 * Records the route as the topic's layout, unless another relay did meanwhile: the first sight is serialized on
+	 * the topic's row of the ordering-lock table, so every relay ends up with the same layout.
+	 */
+	private List<MessageQueue> recordFirstSight(String topic, List<MessageQueue> routed) {
+		return this.database.inTransaction(() -> {
+			this.database.jdbc().update(this.firstSightLock, LockKeys.of("layout", topic));
+			List<MessageQueue> recorded = load(topic);
+			if (!recorded.isEmpty()) {
+				return recorded;
+			}
+			Map<String, Integer> counts = new TreeMap<>();
+			routed.forEach((queue) -> counts.merge(queue.getBrokerName(), queue.getQueueId() + 1, Math::max));
+			counts.forEach((broker, count) -> this.database.jdbc()
+				.update("INSERT INTO " + this.database.topicQueuesTable()
+						+ " (topic, broker_name, queue_count) VALUES (?, ?, ?)", topic, broker, count));
+			return load(topic);
+		});
 	}
 
 	private List<MessageQueue> load(String topic) {
@@ -82,6 +117,9 @@ final class QueueLayouts {
 					}, topic);
 		queues.sort(null);
 		return List.copyOf(queues);
+	}
+
+	private record Cached(List<MessageQueue> queues, long expiresAtNanos) {
 	}
 
 }

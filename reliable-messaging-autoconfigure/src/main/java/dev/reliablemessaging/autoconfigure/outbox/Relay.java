@@ -33,6 +33,9 @@ public final class Relay implements SmartLifecycle {
 
 	private static final int CLEANUP_BATCH = 1_000;
 
+	/** How long an ordering key's lock row is kept unused before it is removed; a key in use keeps its row. */
+	private static final Duration KEY_LOCK_UNUSED = Duration.ofMinutes(10);
+
 	private final OutboxClaims claims;
 
 	private final OutboxRows rows;
@@ -68,10 +71,10 @@ public final class Relay implements SmartLifecycle {
 		this.fastPath.start();
 		long interval = this.settings.pollInterval().toMillis();
 		this.poller.scheduleWithFixedDelay(this::pollSafely, 0, interval, TimeUnit.MILLISECONDS);
-		if (this.settings.keepSentRows()) {
-			long cleanup = Math.min(Duration.ofMinutes(1).toMillis(), this.settings.retention().toMillis());
-			this.poller.scheduleWithFixedDelay(this::cleanUpSafely, cleanup, cleanup, TimeUnit.MILLISECONDS);
-		}
+		long cleanup = this.settings.keepSentRows()
+				? Math.min(Duration.ofMinutes(1).toMillis(), this.settings.retention().toMillis())
+				: Duration.ofMinutes(1).toMillis();
+		this.poller.scheduleWithFixedDelay(this::cleanUpSafely, cleanup, cleanup, TimeUnit.MILLISECONDS);
 		logger.info("Outbox relay {} started (poll every {}, batches of {})", this.owner,
 				this.settings.pollInterval(), this.settings.batchSize());
 	}
@@ -103,10 +106,18 @@ public final class Relay implements SmartLifecycle {
 		this.fastPath.offer(messageIds);
 	}
 
-	/** Claims and sends due rows until fewer than a full batch are due. */
+	/**
+	 * Makes the rows whose time has come due, then claims and sends due rows until fewer than a full batch are due.
+	 * While the broker answers, rows that waited for it are made due a batch at a time as the relay sends them, so an
+	 * outage ends for every row when it ends for the broker, and a broker that fails again stops the flow.
+	 */
 	public void poll() {
-		while (this.running && claimAndSend() == this.settings.batchSize()) {
-			// a full batch: more rows are probably due
+		int batch = this.settings.batchSize();
+		boolean more = true;
+		while (this.running && more) {
+			int due = this.rows.promoteDue(batch);
+			int released = this.sender.brokerAnswers() ? this.rows.releaseRetrying(batch) : 0;
+			more = claimAndSend() == batch || due == batch || released == batch;
 		}
 	}
 
@@ -136,12 +147,18 @@ public final class Relay implements SmartLifecycle {
 		try {
 			int deleted;
 			do {
-				deleted = this.rows.deleteSentBefore(this.settings.retention(), CLEANUP_BATCH);
+				deleted = this.rows.deleteUnusedKeyLocks(KEY_LOCK_UNUSED, CLEANUP_BATCH);
 			}
 			while (deleted == CLEANUP_BATCH && this.running);
+			if (this.settings.keepSentRows()) {
+				do {
+					deleted = this.rows.deleteSentBefore(this.settings.retention(), CLEANUP_BATCH);
+				}
+				while (deleted == CLEANUP_BATCH && this.running);
+			}
 		}
 		catch (Throwable ex) {
-			logger.warn("Removing SENT outbox rows past their retention failed", ex);
+			logger.warn("Removing SENT outbox rows past their retention, or unused ordering locks, failed", ex);
 		}
 	}
 

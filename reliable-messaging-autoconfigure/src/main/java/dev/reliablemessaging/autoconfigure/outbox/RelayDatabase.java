@@ -30,16 +30,19 @@ final class RelayDatabase {
 
 	private final String topicQueuesTable;
 
+	private final String orderingKeyLockTable;
+
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transaction;
 
 	private final String now;
 
-	public RelayDatabase(DataSource dataSource, SqlDialect dialect, MessagingTables tables, Duration statementTimeout) {
+	RelayDatabase(DataSource dataSource, SqlDialect dialect, MessagingTables tables, Duration statementTimeout) {
 		this.dialect = dialect;
 		this.table = tables.outbox();
 		this.topicQueuesTable = tables.topicQueues();
+		this.orderingKeyLockTable = tables.orderingKeyLock();
 		DataSource bounded = new TimeBoundDataSource(dataSource, statementTimeout.plus(NETWORK_MARGIN));
 		int seconds = (int) Math.max(1, statementTimeout.toSeconds());
 		this.jdbc = new JdbcTemplate(bounded);
@@ -61,6 +64,10 @@ final class RelayDatabase {
 
 	String topicQueuesTable() {
 		return this.topicQueuesTable;
+	}
+
+	String orderingKeyLockTable() {
+		return this.orderingKeyLockTable;
 	}
 
 	JdbcTemplate jdbc() {

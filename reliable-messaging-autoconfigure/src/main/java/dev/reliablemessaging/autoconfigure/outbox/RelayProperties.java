@@ -3,6 +3,7 @@ package dev.reliablemessaging.autoconfigure.outbox;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The relay that sends outbox rows to RocketMQ, under {@code reliable-messaging.relay}.
@@ -54,6 +55,20 @@ public class RelayProperties {
 	 * How long SENT rows are kept; 0 deletes them as soon as they are sent.
 	 */
 	private Duration retention = Duration.ZERO;
+
+	/**
+	 * Most payload bytes one claim holds (a single larger row is still claimed alone): what the relay holds in
+	 * memory is bounded by its claims (the poller and two fast-path threads), however large the backlog.
+	 */
+	private DataSize maxClaimSize = DataSize.ofMegabytes(16);
+
+	public DataSize getMaxClaimSize() {
+		return this.maxClaimSize;
+	}
+
+	public void setMaxClaimSize(DataSize maxClaimSize) {
+		this.maxClaimSize = maxClaimSize;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

@@ -13,10 +13,11 @@ import org.apache.rocketmq.client.producer.SendStatus;
  * @param maxAttempts refusals of the message itself after which a row is DEAD
  * @param sendTimeout how long one synchronous send may take
  * @param statementTimeout how long one statement of the relay may take
+ * @param maxClaimBytes most payload bytes one claim holds
  */
 record RelaySettings(Duration pollInterval, int batchSize, Duration lease, int maxAttempts, Backoff backoff,
 		Set<SendStatus> acceptedSendStatuses, Duration retention, int maxBatchBytes, Duration sendTimeout,
-		Duration statementTimeout) {
+		Duration statementTimeout, long maxClaimBytes) {
 
 	/** How many send timeouts a lease must hold: a send starts only while two of them are left. */
 	static final int SEND_TIMEOUTS_PER_LEASE = 3;
@@ -42,11 +43,13 @@ record RelaySettings(Duration pollInterval, int batchSize, Duration lease, int m
 				"The multiplier must be at least 1.0.");
 		PropertyChecks.notNegative(prefix + "retention", relay.getRetention());
 		PropertyChecks.positive(prefix + "statement-timeout", relay.getStatementTimeout());
+		PropertyChecks.between(prefix + "max-claim-size", relay.getMaxClaimSize().toBytes(), 1, Integer.MAX_VALUE);
 		long maxMessageSize = rocketmq.getMaxMessageSize().toBytes();
 		return new RelaySettings(relay.getPollInterval(), relay.getBatchSize(), relay.getLease(),
 				relay.getMaxAttempts(), new Backoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax()),
 				sendStatuses.accepted(), relay.getRetention(),
-				(int) Math.min(1024 * 1024, maxMessageSize), sendTimeout, relay.getStatementTimeout());
+				(int) Math.min(1024 * 1024, maxMessageSize), sendTimeout, relay.getStatementTimeout(),
+				relay.getMaxClaimSize().toBytes());
 	}
 
 	boolean keepSentRows() {

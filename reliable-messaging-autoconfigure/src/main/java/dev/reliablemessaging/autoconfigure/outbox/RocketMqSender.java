@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
 import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
+import org.apache.rocketmq.client.impl.producer.TopicPublishInfo;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.message.Message;
@@ -15,22 +17,32 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sends outbox rows with synchronous sends, one message or one batch at a time, and picks the queue of an ordering
- * key.
+ * key. Routes come from the RocketMQ client's own table, which it refreshes in the background every
+ * {@code route-refresh-interval}; only a topic the client has never routed is asked of the name server here, at most
+ * once per {@link #FIRST_ROUTE_RETRY} and bounded by the client's request timeout, so a silent name server never holds
+ * up a claim.
  */
 public final class RocketMqSender {
 
-	/** How long a topic's route is used before it is asked again: a group that left or came back shows this late. */
-	private static final Duration ROUTE_CACHE_TIME = Duration.ofSeconds(1);
+	/** How soon the name server is asked again for a topic it did not give a route for. */
+	static final Duration FIRST_ROUTE_RETRY = Duration.ofSeconds(5);
 
 	private final DefaultMQProducer producer;
 
 	private final QueueLayouts layouts;
 
-	private final Map<String, CachedQueues> routesByTopic = new ConcurrentHashMap<>();
+	private final Map<String, Long> lastAskedNanos = new ConcurrentHashMap<>();
 
-	public RocketMqSender(DefaultMQProducer producer, RelayDatabase database) {
+	private final @Nullable TopicProvisioner topics;
+
+	/**
+	 * @param topics creates a topic the application publishes to without declaring it, where the broker is the
+	 * embedded one; {@code null} for none
+	 */
+	RocketMqSender(DefaultMQProducer producer, RelayDatabase database, @Nullable TopicProvisioner topics) {
 		this.producer = producer;
 		this.layouts = new QueueLayouts(database);
+		this.topics = topics;
 	}
 
 	/**
@@ -49,15 +61,43 @@ public final class RocketMqSender {
 		return (queue != null) ? this.producer.send(messages, queue) : this.producer.send(messages);
 	}
 
+	/** The queues of a topic's route now, in {@link MessageQueue} order. */
+	List<MessageQueue> routeOf(String topic) {
+		TopicPublishInfo info = this.producer.getDefaultMQProducerImpl().getTopicPublishInfoTable().get(topic);
+		if (info == null || !info.ok()) {
+			long now = System.nanoTime();
+			Long asked = this.lastAskedNanos.get(topic);
+			if (asked == null || now - asked > FIRST_ROUTE_RETRY.toNanos()) {
+				this.lastAskedNanos.put(topic, now);
+				if (!askNameServer(topic) && this.topics != null && this.topics.provisionOnDemand(topic)) {
+					askNameServer(topic);
+				}
+				info = this.producer.getDefaultMQProducerImpl().getTopicPublishInfoTable().get(topic);
+			}
+		}
+		if (info == null || !info.ok() || info.getMessageQueueList().isEmpty()) {
+			throw new QueueUnavailableException("Topic '" + topic + "' has no route: the name server does not know "
+					+ "it, or did not answer");
+		}
+		List<MessageQueue> queues = new ArrayList<>(info.getMessageQueueList());
+		queues.sort(null);
+		return queues;
+	}
+
+	private boolean askNameServer(String topic) {
+		this.producer.getDefaultMQProducerImpl().getMqClientFactory().updateTopicRouteInfoFromNameServer(topic);
+		TopicPublishInfo info = this.producer.getDefaultMQProducerImpl().getTopicPublishInfoTable().get(topic);
+		return info != null && info.ok();
+	}
+
 	/**
-	 * The queue of an ordering key: a stable hash over every queue the topic has had (its {@link QueueLayouts
-	 * layout}), so that the key keeps its queue when a broker group leaves the route.
+	 * The queue of an ordering key: the key's queue in the topic's {@link QueueLayouts layout}, so that the key keeps
+	 * its queue when a broker group leaves the route or joins it.
+	 * @param routed the topic's route now, from {@link #routeOf}
 	 * @throws QueueUnavailableException when the key's queue is not in the route now: its rows wait for it
 	 */
-	MessageQueue queueFor(String topic, String orderingKey) throws Exception {
-		List<MessageQueue> routed = routeOf(topic);
-		List<MessageQueue> layout = this.layouts.layout(topic, routed);
-		MessageQueue queue = layout.get(Math.floorMod(orderingKey.hashCode(), layout.size()));
+	MessageQueue queueFor(String topic, String orderingKey, List<MessageQueue> routed) {
+		MessageQueue queue = QueueLayouts.queueOf(orderingKey, this.layouts.layout(topic, routed));
 		if (!routed.contains(queue)) {
 			throw new QueueUnavailableException("Queue " + queue.getQueueId() + " of broker group "
 					+ queue.getBrokerName() + ", the queue of ordering key '" + orderingKey + "' on topic " + topic
@@ -72,6 +112,7 @@ public final class RocketMqSender {
 		for (Map.Entry<String, String> header : row.headers().entrySet()) {
 			size += header.getKey().length() + header.getValue().length() + 2;
 		}
+		size += (row.orderingKey() != null) ? row.orderingKey().length() + 16 : 0;
 		return size + ((row.key() != null) ? 2 * row.key().length() : 0);
 	}
 
@@ -87,37 +128,13 @@ public final class RocketMqSender {
 		if (row.key() != null) {
 			message.putUserProperty(MessageHeaders.KEY, row.key());
 		}
+		if (row.orderingKey() != null) {
+			message.putUserProperty(MessageHeaders.ORDERING_KEY, row.orderingKey());
+		}
 		return message;
 	}
 
-	private List<MessageQueue> routeOf(String topic) throws Exception {
-		long now = System.nanoTime();
-		CachedQueues cached = this.routesByTopic.get(topic);
-		if (cached == null || now - cached.expiresAtNanos() > 0) {
-			List<MessageQueue> queues;
-			try {
-				queues = new ArrayList<>(this.producer.fetchPublishMessageQueues(topic));
-			}
-			catch (Exception ex) {
-				if (cached != null) {
-					return cached.queues(); // the name server did not answer: the last route is still the best guess
-				}
-				throw ex;
-			}
-			if (queues.isEmpty()) {
-				throw new IllegalStateException("Topic '" + topic + "' has no queues to publish to");
-			}
-			queues.sort(null);
-			cached = new CachedQueues(List.copyOf(queues), now + ROUTE_CACHE_TIME.toNanos());
-			this.routesByTopic.put(topic, cached);
-		}
-		return cached.queues();
-	}
-
-	private record CachedQueues(List<MessageQueue> queues, long expiresAtNanos) {
-	}
-
-	/** The queue of an ordering key is not in the topic's route now. */
+	/** The queue of an ordering key, or the topic, is not in the route now. */
 	static final class QueueUnavailableException extends IllegalStateException {
 
 		QueueUnavailableException(String message) {

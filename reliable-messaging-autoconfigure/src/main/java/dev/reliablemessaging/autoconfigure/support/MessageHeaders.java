@@ -14,6 +14,9 @@ public final class MessageHeaders {
 	/** The business key. */
 	public static final String KEY = "RM_KEY";
 
+	/** The ordering key: messages of one key keep their order, and an orderly listener parks them together. */
+	public static final String ORDERING_KEY = "RM_ORDERING_KEY";
+
 	/** When the outbox row was written (epoch milliseconds), for end-to-end latency. */
 	public static final String CREATED_AT = "RM_CREATED_AT";
 

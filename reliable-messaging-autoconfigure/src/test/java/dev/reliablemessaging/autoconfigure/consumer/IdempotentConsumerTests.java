@@ -20,6 +20,7 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 
@@ -59,6 +60,37 @@ class IdempotentConsumerTests {
 			refunds.refund("r-1");
 			assertThat(refunds.calls()).isEqualTo(2);
 		});
+	}
+
+	/**
+	 * The default namespace and the stored form of keys are part of what an inbox row means: a change would make
+	 * every row written before it invisible, and a redelivery after an upgrade would run again. They never change
+	 * without a migration or a setting that keeps old rows matching; this pins them.
+	 */
+	@Test
+	void theDefaultNamespaceAndTheStoredKeyFormAreStable() {
+		TestContexts.onSharedBroker().withUserConfiguration(Config.class).run((context) -> {
+			context.getBean(Refunds.class).refund("r-9");
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+			assertThat(jdbc.queryForList("SELECT consumer_group FROM rm_inbox WHERE message_id = 'same-key'",
+					String.class))
+				.containsExactly("dev.reliablemessaging.autoconfigure.consumer.IdempotentConsumerTests$Refunds"
+						+ "#refund(java.lang.String)");
+		});
+		assertThat(InboxKeys.stored("plain-key-1")).isEqualTo("plain-key-1");
+		assertThat(InboxKeys.stored("a key with spaces"))
+			.isEqualTo("~" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sha256Utf16("a key with spaces")));
+		assertThat(InboxKeys.stored("x".repeat(129))).startsWith("~").hasSize(44);
+	}
+
+	private static byte[] sha256Utf16(String value) {
+		try {
+			return java.security.MessageDigest.getInstance("SHA-256")
+				.digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_16BE));
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test

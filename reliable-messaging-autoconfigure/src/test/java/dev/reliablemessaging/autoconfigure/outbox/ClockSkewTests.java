@@ -40,7 +40,7 @@ class ClockSkewTests {
 						context.getBean(RocketMqProperties.class), context.getBean(SendStatusProperties.class));
 				Relay other = new Relay(claims, rows, new ClaimSender(new RocketMqSender(context.getBean(
 						RocketMqAutoConfiguration.PRODUCER_BEAN, DefaultMQProducer.class),
-						context.getBean(RelayDatabase.class)), rows, settings,
+						context.getBean(RelayDatabase.class), null), rows, settings,
 						MessagingMetrics.none()), settings);
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				other.start();

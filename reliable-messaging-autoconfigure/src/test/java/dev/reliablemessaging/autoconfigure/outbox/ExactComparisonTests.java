@@ -47,7 +47,7 @@ class ExactComparisonTests {
 		this.store = new StoreFixture(database);
 		this.store.insert("payments", "customer-7");
 		OutboxRow head = this.store.claimDue("a", 1).get(0);
-		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 16, 16, Duration.ZERO, true, "refused")));
+		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 16, 16, Duration.ZERO, OutboxStatus.DEAD, "refused")));
 		String other = this.store.insert("invoices", "customer-7");
 		assertThat(this.store.claimDue("b", 10)).extracting(OutboxRow::messageId).containsExactly(other);
 	}

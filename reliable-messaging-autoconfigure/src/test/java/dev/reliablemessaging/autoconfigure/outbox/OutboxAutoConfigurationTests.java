@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,10 +59,12 @@ class OutboxAutoConfigurationTests {
 	}
 
 	@Test
-	void schemaInitializationCanBeSwitchedOff() {
+	void schemaInitializationCanBeSwitchedOffAndTheTablesAreThenCheckedAtStartUp() {
 		this.runner.withPropertyValues("reliable-messaging.outbox.initialize-schema=never").run((context) -> {
-			assertThat(context).hasNotFailed().doesNotHaveBean(SchemaMigrator.class);
-			assertThat(tables(context)).doesNotContain("RM_OUTBOX");
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.hasMessageContaining("table rm_outbox does not exist")
+				.hasMessageContaining("initialize-schema");
 		});
 	}
 

@@ -20,7 +20,6 @@ import dev.reliablemessaging.autoconfigure.SharedBroker;
 import dev.reliablemessaging.autoconfigure.TestContexts;
 import dev.reliablemessaging.autoconfigure.TestDatabase;
 import dev.reliablemessaging.autoconfigure.TestOrders;
-import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
 import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
@@ -70,7 +69,7 @@ class ProductionDatabaseTests {
 						String id = UUID.randomUUID().toString();
 						keyByMessageId.put(id, "k" + k);
 						first.store.writer.insert(new NewOutboxRow(id, topic, null, "k" + k + ":" + s, "k" + k,
-								Map.of(), ("k" + k + ":" + s).getBytes(StandardCharsets.UTF_8), Duration.ZERO));
+								Map.of(), ("k" + k + ":" + s).getBytes(StandardCharsets.UTF_8), Duration.ZERO), first.store.publishing);
 					}
 				}
 			});
@@ -180,7 +179,7 @@ class ProductionDatabaseTests {
 				String id = UUID.randomUUID().toString();
 				ids.add(id);
 				instance.store.writer.insert(new NewOutboxRow(id, topic, null, null, null, Map.of(), id.getBytes(),
-						Duration.ZERO));
+						Duration.ZERO), instance.store.publishing);
 			}
 		});
 		return ids;
@@ -217,15 +216,15 @@ class ProductionDatabaseTests {
 		properties.setLease(Duration.ofSeconds(30));
 		RelaySettings settings = RelaySettings.from(properties, new RocketMqProperties(), new SendStatusProperties());
 		Relay relay = new Relay(store.claims, store.rows,
-				new ClaimSender(new RocketMqSender(producer, store.relayDatabase), store.rows, settings, MessagingMetrics.none()), settings);
+				new ClaimSender(new RocketMqSender(producer, store.relayDatabase, null), store.rows, settings, MessagingMetrics.none()), settings);
 		this.resources.add(relay::stop);
 		return new Instance(store, relay, producer);
 	}
 
 	private record Instance(StoreFixture store, Relay relay, DefaultMQProducer producer) {
 
-		void provision(String topic) throws Exception {
-			new TopicProvisioner(this.producer, 8, true, Set::of).ensureTopic(topic);
+		void provision(String topic) {
+			SharedBroker.createTopic(topic, 8);
 		}
 
 	}

@@ -43,12 +43,14 @@ class StatementTimeoutTests {
 				new SchemaMigrator(dataSource, dialect, tables).afterPropertiesSet();
 				OutboxWriter writer = new OutboxWriter(
 						new MessagingDataSource("dataSource", dataSource, new DefaultListableBeanFactory()), dialect,
-						tables, new JsonMapper());
+						tables, Duration.ofSeconds(10));
+				PublishingTransaction publishing = new PublishingTransaction((ids) -> {
+				});
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource))
 					.executeWithoutResult((status) -> writer.insert(new NewOutboxRow(UUID.randomUUID().toString(), "t",
-							null, null, null, Map.of(), "p".getBytes(), Duration.ZERO)));
+							null, null, null, Map.of(), "p".getBytes(), Duration.ZERO), publishing));
 				OutboxClaims claims = new OutboxClaims(
-						new RelayDatabase(dataSource, dialect, tables, Duration.ofSeconds(2)), new JsonMapper());
+						new RelayDatabase(dataSource, dialect, tables, Duration.ofSeconds(2)), StoreFixture.MAX_CLAIM_BYTES);
 				try (Connection warm = dataSource.getConnection()) {
 					warm.isValid(2);
 				}

@@ -48,8 +48,8 @@ class StoreContractTests {
 		new SchemaMigrator(this.store.dataSource(), this.store.dialect, this.store.tables).afterPropertiesSet();
 		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_outbox", Long.class)).isZero();
 		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_inbox", Long.class)).isZero();
-		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_ordering_lock", Long.class))
-			.isEqualTo(OutboxWriter.ORDERING_LOCK_STRIPES);
+		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_ordering_key_lock", Long.class)).isZero();
+		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_parked", Long.class)).isZero();
 		assertThat(this.store.jdbc.queryForObject("SELECT COUNT(*) FROM rm_topic_queues", Long.class)).isZero();
 		MigrationInfo[] applied = Flyway.configure()
 			.dataSource(this.store.dataSource())
@@ -59,7 +59,7 @@ class StoreContractTests {
 			.info()
 			.applied();
 		assertThat(applied).extracting((migration) -> migration.getVersion().getVersion())
-			.containsExactly("1", "2", "3", "4");
+			.containsExactly("1", "2", "3");
 	}
 
 	@ParameterizedTest
@@ -130,7 +130,7 @@ class StoreContractTests {
 		assertThat(first).hasSize(10);
 		assertThat(first.stream().filter(OutboxRow::ordered).map(OutboxRow::messageId)).containsExactlyElementsOf(keyed);
 		OutboxRow head = first.stream().filter(OutboxRow::ordered).findFirst().orElseThrow();
-		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 1, 0, Duration.ofMinutes(1), false, "boom")));
+		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 1, 0, Duration.ofMinutes(1), OutboxStatus.RETRYING, "boom")));
 		this.store.rows.release(first.stream().filter((row) -> row.id() != head.id()).map(OutboxRow::id).toList());
 		List<OutboxRow> second = this.store.claimDue("b", 100);
 		assertThat(second).hasSize(5).noneMatch(OutboxRow::ordered);
@@ -150,7 +150,7 @@ class StoreContractTests {
 		String second = this.store.insert("t", "k");
 		OutboxRow head = this.store.claimDue("a", 1).get(0);
 		assertThat(head.messageId()).isEqualTo(first);
-		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 16, 16, Duration.ZERO, true, "out of attempts")));
+		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 16, 16, Duration.ZERO, OutboxStatus.DEAD, "out of attempts")));
 		assertThat(this.store.admin.countByStatus()).containsEntry(OutboxStatus.DEAD, 1L)
 			.containsEntry(OutboxStatus.PENDING, 1L);
 		assertThat(this.store.claimDue("b", 100)).isEmpty();
@@ -172,7 +172,7 @@ class StoreContractTests {
 			}
 		});
 		OutboxRow head = this.store.claimDue("a", 1).get(0);
-		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 16, 16, Duration.ZERO, true, "out of attempts")));
+		this.store.rows.markFailed(List.of(new FailedRow(head.id(), 16, 16, Duration.ZERO, OutboxStatus.DEAD, "out of attempts")));
 		this.store.expireLeases();
 		List<String> free = List.of(this.store.insert("t", null), this.store.insert("t", "other"));
 		List<String> claimed = new ArrayList<>();
@@ -191,8 +191,8 @@ class StoreContractTests {
 		String third = this.store.insert("t", "k");
 		List<OutboxRow> claimed = this.store.claimDue("a", 10);
 		assertThat(claimed).extracting(OutboxRow::messageId).containsExactly(first, second, third);
-		this.store.rows.markFailed(List.of(new FailedRow(claimed.get(0).id(), 16, 16, Duration.ZERO, true, "dead"),
-				new FailedRow(claimed.get(1).id(), 16, 16, Duration.ZERO, true, "dead")));
+		this.store.rows.markFailed(List.of(new FailedRow(claimed.get(0).id(), 16, 16, Duration.ZERO, OutboxStatus.DEAD, "dead"),
+				new FailedRow(claimed.get(1).id(), 16, 16, Duration.ZERO, OutboxStatus.DEAD, "dead")));
 		this.store.rows.release(List.of(claimed.get(2).id()));
 
 		assertThat(this.store.admin.replay(List.of(first), false)).isEqualTo(1);
@@ -205,7 +205,7 @@ class StoreContractTests {
 		open(database);
 		this.store.insert("t", null);
 		OutboxRow row = this.store.claimDue("a", 1).get(0);
-		this.store.rows.markFailed(List.of(new FailedRow(row.id(), 1, 0, Duration.ofMinutes(10), false,
+		this.store.rows.markFailed(List.of(new FailedRow(row.id(), 1, 0, Duration.ofMinutes(10), OutboxStatus.RETRYING,
 				"x".repeat(5000))));
 		assertThat(this.store.claimDue("b", 1)).isEmpty();
 		this.store.makeDue();
@@ -246,7 +246,7 @@ class StoreContractTests {
 		String pending = this.store.insert("orders", null);
 		List<OutboxRow> rows = this.store.claimWritten("a", dead, 10);
 		this.store.rows.markFailed(
-				rows.stream().map((row) -> new FailedRow(row.id(), 16, 16, Duration.ZERO, true, "gone")).toList());
+				rows.stream().map((row) -> new FailedRow(row.id(), 16, 16, Duration.ZERO, OutboxStatus.DEAD, "gone")).toList());
 		OutboxRow sent = this.store.claimWritten("a", List.of(kept), 10).get(0);
 		this.store.rows.markSent(List.of(new SentRow(sent.id(), "b-1")), true);
 
@@ -254,7 +254,7 @@ class StoreContractTests {
 		assertThat(backlog.pending()).isEqualTo(1);
 		assertThat(backlog.sent()).isEqualTo(1);
 		assertThat(backlog.dead()).isEqualTo(5);
-		assertThat(backlog.oldestPendingAge()).isBetween(Duration.ZERO, Duration.ofMinutes(1));
+		assertThat(backlog.longestWait()).isBetween(Duration.ZERO, Duration.ofMinutes(1));
 		assertThat(this.store.admin.deadRows(null, 0, 2)).extracting(OutboxAdmin.DeadRow::messageId)
 			.containsExactly(dead.get(0), dead.get(1));
 		assertThat(this.store.admin.deadRows(null, 4, 2)).extracting(OutboxAdmin.DeadRow::messageId)

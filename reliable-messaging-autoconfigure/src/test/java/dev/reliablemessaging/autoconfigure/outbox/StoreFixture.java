@@ -20,7 +20,6 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The starter's stores on a fresh schema of one database, for tests that drive them directly. Time moves by editing
@@ -29,6 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
 final class StoreFixture implements AutoCloseable {
 
 	static final Duration LEASE = Duration.ofSeconds(30);
+
+	static final long MAX_CLAIM_BYTES = 16L * 1024 * 1024;
+
+	/** The publisher's view of the business transaction, without a fast path. */
+	final PublishingTransaction publishing = new PublishingTransaction((ids) -> {
+	});
 
 	final HikariDataSource dataSource;
 
@@ -68,9 +73,9 @@ final class StoreFixture implements AutoCloseable {
 		new SchemaMigrator(this.dataSource, this.dialect, this.tables).afterPropertiesSet();
 		this.messagingDataSource = new MessagingDataSource("dataSource", this.dataSource,
 				new DefaultListableBeanFactory());
-		this.writer = new OutboxWriter(this.messagingDataSource, this.dialect, this.tables, new JsonMapper());
+		this.writer = new OutboxWriter(this.messagingDataSource, this.dialect, this.tables, Duration.ofSeconds(10));
 		this.relayDatabase = new RelayDatabase(this.dataSource, this.dialect, this.tables, statementTimeout);
-		this.claims = new OutboxClaims(this.relayDatabase, new JsonMapper());
+		this.claims = new OutboxClaims(this.relayDatabase, MAX_CLAIM_BYTES);
 		this.rows = new OutboxRows(this.relayDatabase);
 		this.admin = new OutboxAdmin(this.dataSource, this.dialect, this.tables, Duration.ofDays(7));
 		this.inbox = new InboxStore(this.messagingDataSource, this.dialect, this.tables);
@@ -91,7 +96,7 @@ final class StoreFixture implements AutoCloseable {
 
 	void insertInCurrentTransaction(String id, String topic, @Nullable String orderingKey) {
 		this.writer.insert(new NewOutboxRow(id, topic, null, "key-" + id.substring(0, 8), orderingKey,
-				Map.of("h", "v"), ("payload-" + id).getBytes(), Duration.ZERO));
+				Map.of("h", "v"), ("payload-" + id).getBytes(), Duration.ZERO), this.publishing);
 	}
 
 	List<OutboxRow> claimDue(String owner, int limit) {
@@ -108,9 +113,11 @@ final class StoreFixture implements AutoCloseable {
 		this.jdbc.update("UPDATE rm_outbox SET lease_until = ? WHERE lease_until IS NOT NULL", anHourAgo());
 	}
 
-	/** As if every row waiting for a retry were due now. */
+	/** As if every row waiting for a retry or a delivery time were due now, and the relay had made it due. */
 	void makeDue() {
-		this.jdbc.update("UPDATE rm_outbox SET next_attempt_at = ? WHERE status = 'PENDING'", anHourAgo());
+		this.jdbc.update("UPDATE rm_outbox SET next_attempt_at = ? WHERE status IN ('PENDING', 'DELAYED', 'RETRYING')",
+				anHourAgo());
+		this.rows.promoteDue(100_000);
 	}
 
 	/** As if the inbox rows of the given key had been written that long ago. */
