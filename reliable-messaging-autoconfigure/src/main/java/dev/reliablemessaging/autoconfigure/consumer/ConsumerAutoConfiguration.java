@@ -14,7 +14,6 @@ import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqAutoConfiguration;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqClients;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqProperties;
 import dev.reliablemessaging.autoconfigure.rocketmq.SendStatusProperties;
-import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
 import dev.reliablemessaging.autoconfigure.support.AnnotationAdvisor;
 import dev.reliablemessaging.autoconfigure.support.InnermostAdvisingPostProcessor;
 import dev.reliablemessaging.autoconfigure.support.MessageTracing;
@@ -72,20 +71,21 @@ public final class ConsumerAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(RocketMqClients.class)
 	ReliableListeners reliableMessagingListeners(ConfigurableListableBeanFactory beanFactory, Environment environment,
-			InboxStore inbox, InboxTransactions transactions, ObjectProvider<JsonMapper> jsonMapper,
+			MessagingDataSource dataSource, SqlDialect database, MessagingTables tables, InboxStore inbox, InboxTransactions transactions, ObjectProvider<JsonMapper> jsonMapper,
 			RocketMqClients endpoint, ConsumerSettings settings, ObjectProvider<MessagingMetrics> metrics,
-			ObjectProvider<MessageTracing> tracing, ObjectProvider<PayloadCodec> codec, TopicProvisioner topics,
+			ObjectProvider<MessageTracing> tracing, ObjectProvider<PayloadCodec> codec,
 			BrokerInspector inspector) {
 		// the relay's key, read without the relay's classes: a replayed row kept that long reaches consumers late
 		Duration relayRetention = Binder.get(environment)
 			.bind("reliable-messaging.relay.retention", Duration.class)
 			.orElse(Duration.ZERO);
-		ConsumerGroupCheck groupCheck = new ConsumerGroupCheck(topics, inspector, settings.dedupWindow(),
+		ConsumerGroupCheck groupCheck = new ConsumerGroupCheck(inspector, settings.dedupWindow(),
 				relayRetention);
+		ParkedMessages parked = new ParkedMessages(new JdbcTemplate(dataSource.dataSource()), database, tables);
 		return new ReliableListeners(beanFactory, environment, inbox, transactions,
 				new PayloadBinder(jsonMapper.getIfAvailable(JsonMapper::new), codec.getIfUnique()), endpoint, settings,
 				metrics.getIfAvailable(MessagingMetrics::none), tracing.getIfAvailable(MessageTracing::none),
-				groupCheck);
+				groupCheck, parked);
 	}
 
 	@Bean

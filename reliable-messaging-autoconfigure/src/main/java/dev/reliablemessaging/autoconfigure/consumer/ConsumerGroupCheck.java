@@ -6,16 +6,12 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.reliablemessaging.autoconfigure.rocketmq.BrokerInspector;
-import dev.reliablemessaging.autoconfigure.rocketmq.TopicProvisioner;
-import org.apache.rocketmq.common.MixAll;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Prepares the brokers for the listeners before they start, and refuses what would lose or double messages:
  * <ul>
- * <li>each group's retry and dead-letter topics exist and are routable, so that the first redelivery takes
- * RocketMQ's delay and no more (not the next route refresh), and a dead letter has somewhere to go;</li>
  * <li>no group has zero retry queues: a broker answers success to a send-back of such a group without storing
  * anything;</li>
  * <li>the dedup window covers every way a duplicate can arrive late: the broker keeps messages for
@@ -33,17 +29,13 @@ final class ConsumerGroupCheck {
 
 	private static final int DEFAULT_FILE_RESERVED_HOURS = 72;
 
-	private final TopicProvisioner topics;
-
 	private final BrokerInspector inspector;
 
 	private final Duration dedupWindow;
 
 	private final Duration relayRetention;
 
-	ConsumerGroupCheck(TopicProvisioner topics, BrokerInspector inspector, Duration dedupWindow,
-			Duration relayRetention) {
-		this.topics = topics;
+	ConsumerGroupCheck(BrokerInspector inspector, Duration dedupWindow, Duration relayRetention) {
 		this.inspector = inspector;
 		this.dedupWindow = dedupWindow;
 		this.relayRetention = relayRetention;
@@ -51,8 +43,6 @@ final class ConsumerGroupCheck {
 
 	void prepare(List<ListenerMethod> listeners) {
 		for (ListenerMethod listener : listeners) {
-			this.topics.ensureQuietly(MixAll.getRetryTopic(listener.consumerGroup()), 1);
-			this.topics.ensureQuietly(MixAll.getDLQTopic(listener.consumerGroup()), 1);
 			requireRetryQueues(listener);
 		}
 		requireDedupWindow(listeners);

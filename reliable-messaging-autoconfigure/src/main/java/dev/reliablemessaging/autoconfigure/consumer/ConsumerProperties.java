@@ -44,6 +44,12 @@ public class ConsumerProperties {
 	 */
 	private @Nullable String transactionManager;
 
+	private final Orderly orderly = new Orderly();
+
+	public Orderly getOrderly() {
+		return this.orderly;
+	}
+
 	public @Nullable String getTransactionManager() {
 		return this.transactionManager;
 	}
@@ -92,6 +98,27 @@ public class ConsumerProperties {
 		this.dedupWindow = dedupWindow;
 	}
 
+
+	/** Orderly listeners ({@code @ReliableListener(orderly = true)}). */
+	public static class Orderly {
+
+		/**
+		 * How many times a message may fail in its handler before it is parked: held in the database, with the later
+		 * messages of its ordering key behind it, until an operator releases or dead-letters it, while the other
+		 * keys of its queue go on. Failures to reach the database do not count. A body that can never be read is
+		 * parked at once.
+		 */
+		private int parkAfterFailures = 10;
+
+		public int getParkAfterFailures() {
+			return this.parkAfterFailures;
+		}
+
+		public void setParkAfterFailures(int parkAfterFailures) {
+			this.parkAfterFailures = parkAfterFailures;
+		}
+
+	}
 
 	/** Where a new consumer group starts reading a topic. */
 	public enum StartFrom {

@@ -1,7 +1,10 @@
 package dev.reliablemessaging.autoconfigure.consumer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -16,9 +19,16 @@ import org.apache.rocketmq.common.message.MessageExt;
  * slice in one transaction, and the messages of a slice that failed one by one while no other transaction of the
  * listener runs; an orderly delivery message by message. Batching never adds a failure the listener would not have
  * alone. (The lock is this instance's: transactions of other instances of the group may still take locks first, as
- * they would without batches.)
+ * they would without batches. A transaction waits for it at most {@link #LOCK_WAIT}, so one handler that hangs
+ * holds up its own thread only.)
  */
 final class DeliveryHandler {
+
+	/**
+	 * How long a transaction of the listener waits for the others before it runs without that order: batches wait
+	 * for the messages of a failed batch handled alone, and those for the batches running.
+	 */
+	static final Duration LOCK_WAIT = Duration.ofSeconds(10);
 
 	private final ReliableMessageHandler handler;
 
@@ -28,6 +38,9 @@ final class DeliveryHandler {
 
 	/** Shared by the transactions of this listener, held alone by those of a batch that failed. */
 	private final ReentrantReadWriteLock transactions = new ReentrantReadWriteLock();
+
+	/** Since when (nano time) a failed batch is handled alone; 0 while none is. */
+	private volatile long exclusiveSince;
 
 	DeliveryHandler(ReliableMessageHandler handler, AdaptiveBatchSize batchSize, MessageTracing tracing) {
 		this.handler = handler;
@@ -87,22 +100,51 @@ final class DeliveryHandler {
 	}
 
 	private <T> T exclusively(Supplier<T> transactions) {
-		this.transactions.writeLock().lock();
+		boolean locked = acquire(this.transactions.writeLock(), LOCK_WAIT);
+		if (locked) {
+			this.exclusiveSince = System.nanoTime();
+		}
 		try {
 			return transactions.get();
 		}
 		finally {
-			this.transactions.writeLock().unlock();
+			if (locked) {
+				this.exclusiveSince = 0;
+				this.transactions.writeLock().unlock();
+			}
 		}
 	}
 
+	/**
+	 * Runs a transaction while no failed batch is handled alone; when one has been for longer than
+	 * {@link #LOCK_WAIT} (a handler hangs), at once and without that order: the order only keeps batches from taking
+	 * locks first, so a hung handler must not hold up the rest of the listener, nor its shutdown.
+	 */
 	private <T> T whileShared(Supplier<T> transaction) {
-		this.transactions.readLock().lock();
+		long since = this.exclusiveSince;
+		Duration wait = LOCK_WAIT;
+		if (since != 0) {
+			wait = LOCK_WAIT.minusNanos(System.nanoTime() - since);
+		}
+		boolean locked = !wait.isNegative() && acquire(this.transactions.readLock(), wait);
 		try {
 			return transaction.get();
 		}
 		finally {
-			this.transactions.readLock().unlock();
+			if (locked) {
+				this.transactions.readLock().unlock();
+			}
+		}
+	}
+
+	/** Takes the lock within the wait; an interrupt (shutdown) gives up at once. */
+	private static boolean acquire(Lock lock, Duration wait) {
+		try {
+			return lock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

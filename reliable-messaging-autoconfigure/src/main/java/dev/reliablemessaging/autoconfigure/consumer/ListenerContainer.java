@@ -1,43 +1,27 @@
 package dev.reliablemessaging.autoconfigure.consumer;
 
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
-import dev.reliablemessaging.DedupKey;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Outcome;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqClients;
-import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
 import dev.reliablemessaging.autoconfigure.support.MessageTracing;
 import dev.reliablemessaging.autoconfigure.support.MessagingMetrics;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
-import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
+import org.apache.rocketmq.common.MixAll;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RocketMQ push consumer of one {@code @ReliableListener} method. A message is acknowledged only when its
- * transaction committed, it was a duplicate, or a copy of it was stored for its redelivery or in the dead-letter
- * queue by a send whose status was checked.
+ * The RocketMQ push consumer of one {@code @ReliableListener} method, started and stopped with the application. A
+ * message is acknowledged only when its transaction committed, it was a duplicate, a copy of it was stored for its
+ * redelivery or in the dead-letter queue by a send whose status was checked, or it was parked.
  * <p>
- * A concurrent listener handles the messages delivered together in one transaction; if that transaction fails for
- * any reason, each of them is handled again alone, at once, and only a failure alone counts. A failed message is
- * handed back for a redelivery after RocketMQ's delay, or to the dead-letter queue when it has none left.
- * <p>
- * An orderly listener handles one message at a time and pauses its queue after a failure, for longer each time (up
- * to RocketMQ's 30 s), so the failed message and everything after it keep their order for as long as the failure
- * lasts. Only a body that can never be read goes to its dead-letter queue.
+ * A concurrent listener handles the messages delivered together in one transaction, and each alone when that fails
+ * ({@link ConcurrentConsumption}); an orderly listener one at a time, parking what fails for good
+ * ({@link OrderlyConsumption}).
  */
 public final class ListenerContainer {
 
@@ -46,14 +30,10 @@ public final class ListenerContainer {
 	/** RocketMQ takes back a message consumed longer than this; a handler's transaction times out long before. */
 	private static final long CONSUME_TIMEOUT_MINUTES = 7 * 24 * 60;
 
-	private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
-
-	/** The longest pause of an orderly queue that RocketMQ allows. */
-	private static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
+	/** How long a start waits for the broker to route a new group's retry topic. */
+	private static final Duration RETRY_ROUTE_WAIT = Duration.ofSeconds(5);
 
 	private final ListenerMethod listener;
-
-	private final MessageHandBack handBack;
 
 	private final RocketMqClients endpoint;
 
@@ -61,27 +41,30 @@ public final class ListenerContainer {
 
 	private final AdaptiveBatchSize batchSize;
 
-	/** A new one for every start: a RocketMQ client that was shut down cannot start again. */
-	private volatile @Nullable DefaultMQPushConsumer consumer;
-
-	private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
-
-	private final MessagingMetrics metrics;
+	private final ListenerOutcomes outcomes;
 
 	private final DeliveryHandler deliveries;
 
+	private final ReliableMessageHandler handler;
+
+	private final @Nullable ParkingLot parking;
+
+	/** A new one for every start: a RocketMQ client that was shut down cannot start again. */
+	private volatile @Nullable DefaultMQPushConsumer consumer;
+
 	private volatile boolean running;
 
-	ListenerContainer(ReliableMessageHandler handler, MessageHandBack handBack, RocketMqClients endpoint,
-			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing) {
+	/**
+	 * @param parking where an orderly listener parks what it cannot handle; {@code null} for a concurrent one
+	 */
+	ListenerContainer(ReliableMessageHandler handler, MessageHandBack handBack, @Nullable ParkingLot parking,
+			RocketMqClients endpoint, ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing) {
 		this.listener = handler.listener();
-		this.handBack = handBack;
-		this.metrics = metrics;
-		for (Outcome outcome : Outcome.values()) {
-			this.outcomes.put(outcome, new AtomicLong());
-		}
+		this.handler = handler;
+		this.parking = parking;
 		this.endpoint = endpoint;
 		this.settings = settings;
+		this.outcomes = new ListenerOutcomes(this.listener, handBack, metrics);
 		// an orderly batch shares its redeliveries: a failing message would use up those of the messages after it
 		this.batchSize = new AdaptiveBatchSize(this.listener.orderly() ? 1 : settings.batchSize(), (size) -> {
 			DefaultMQPushConsumer current = this.consumer;
@@ -103,11 +86,13 @@ public final class ListenerContainer {
 		created.setConsumeThreadMax(this.settings.threads());
 		created.setConsumeMessageBatchMaxSize(this.batchSize.current());
 		created.setAwaitTerminationMillisWhenShutdown(this.settings.shutdownWait().toMillis());
-		if (this.listener.orderly()) {
-			created.registerMessageListener((MessageListenerOrderly) this::consumeOrderly);
+		if (this.parking != null) {
+			created.registerMessageListener(new OrderlyConsumption(this.handler, this.deliveries, this.parking,
+					this.outcomes, this.settings.parkAfterFailures()));
 		}
 		else {
-			created.registerMessageListener((MessageListenerConcurrently) this::consumeConcurrently);
+			created.registerMessageListener(new ConcurrentConsumption(this.listener, this.deliveries, this.outcomes,
+					() -> this.running, () -> this.consumer));
 		}
 		return created;
 	}
@@ -126,9 +111,38 @@ public final class ListenerContainer {
 			started.shutdown();
 			throw ex;
 		}
+		if (!this.listener.orderly()) {
+			awaitRetryRoute(started);
+		}
 		logger.info("Listening on topic {} as group {} with {} ({})", this.listener.topic(),
 				this.listener.consumerGroup(), this.listener.description(),
 				this.listener.orderly() ? "orderly" : "concurrently");
+	}
+
+	/**
+	 * Waits until the consumer can route its group's retry topic, for {@link #RETRY_ROUTE_WAIT} at most. The broker
+	 * creates a new group's retry topic when the consumer first connects, which is after the consumer asked for its
+	 * routes; without asking again the first redelivery would wait for the next route refresh, not for its delay.
+	 */
+	private void awaitRetryRoute(DefaultMQPushConsumer started) {
+		String retryTopic = MixAll.getRetryTopic(this.listener.consumerGroup());
+		MQClientInstance client = started.getDefaultMQPushConsumerImpl().getmQClientFactory();
+		long deadline = System.nanoTime() + RETRY_ROUTE_WAIT.toNanos();
+		try {
+			while (client.getTopicRouteTable().get(retryTopic) == null && System.nanoTime() < deadline) {
+				client.updateTopicRouteInfoFromNameServer(retryTopic);
+				if (client.getTopicRouteTable().get(retryTopic) == null) {
+					Thread.sleep(100);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not route {} yet; the route refresh will", retryTopic, ex);
+		}
+		client.rebalanceImmediately();
 	}
 
 	void stop() {
@@ -144,133 +158,12 @@ public final class ListenerContainer {
 	}
 
 	public long count(Outcome outcome) {
-		return this.outcomes.get(outcome).get();
+		return this.outcomes.count(outcome);
 	}
 
-	private ConsumeConcurrentlyStatus consumeConcurrently(List<MessageExt> messages,
-			ConsumeConcurrentlyContext context) {
-		List<Outcome> results = this.deliveries.handle(messages);
-		boolean allDone = true;
-		for (int i = 0; i < messages.size(); i++) {
-			MessageExt message = messages.get(i);
-			record(results.get(i), message);
-			if (!settleConcurrently(results.get(i), message)) {
-				allDone = false;
-			}
-		}
-		// only when a hand-back could not be stored before the container stopped: then RocketMQ redelivers them all,
-		// and the inbox absorbs those that were done
-		return allDone ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
-	}
-
-	/** Whether the message is done with: processed, a duplicate, or its copy stored for later. */
-	private boolean settleConcurrently(Outcome outcome, MessageExt message) {
-		return switch (outcome) {
-			case PROCESSED, DUPLICATE -> true;
-			case FAILED -> (message.getReconsumeTimes() >= this.listener.maxReconsumeTimes())
-					? untilStored(() -> deadLetter(message, "retries_exhausted"))
-					: untilStored(() -> retry(message));
-			case UNREADABLE -> untilStored(() -> deadLetter(message, "unreadable"));
-		};
-	}
-
-	/**
-	 * Tries a hand-back until the broker stores it, pausing longer each time, for as long as the container runs:
-	 * the message must not be acknowledged before its copy is stored, and nothing else can be done for it meanwhile.
-	 */
-	private boolean untilStored(HandBackAttempt attempt) {
-		Duration pause = FIRST_PAUSE;
-		while (!attempt.stored()) {
-			if (!this.running) {
-				return false;
-			}
-			try {
-				Thread.sleep(pause.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-			pause = min(pause.multipliedBy(2), LONGEST_PAUSE);
-		}
-		return true;
-	}
-
-	private ConsumeOrderlyStatus consumeOrderly(List<MessageExt> messages, ConsumeOrderlyContext context) {
-		for (MessageExt message : messages) {
-			Outcome outcome = this.deliveries.handleAlone(message);
-			record(outcome, message);
-			boolean done = switch (outcome) {
-				case PROCESSED, DUPLICATE -> true;
-				case UNREADABLE -> deadLetter(message, "unreadable");
-				case FAILED -> message.getReconsumeTimes() >= this.listener.maxReconsumeTimes()
-						&& deadLetter(message, "retries_exhausted");
-			};
-			if (!done) {
-				Duration pause = pause(message.getReconsumeTimes());
-				context.setSuspendCurrentQueueTimeMillis(pause.toMillis());
-				logger.debug("Orderly queue of {} paused for {} before message {} is handled again",
-						this.listener.consumerGroup(), pause, DedupKey.of(message));
-				return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
-			}
-		}
-		return ConsumeOrderlyStatus.SUCCESS;
-	}
-
-	/** The pause of an orderly queue before the next try of a message that failed {@code failures} times. */
-	static Duration pause(int failures) {
-		return min(FIRST_PAUSE.multipliedBy(1L << Math.min(failures, 10)), LONGEST_PAUSE);
-	}
-
-	private boolean retry(MessageExt message) {
-		if (!this.handBack.retry(message, this.listener.consumerGroup(), this.listener.maxReconsumeTimes())) {
-			return false;
-		}
-		this.metrics.redelivered(this.listener.topic(), this.listener.consumerGroup());
-		return true;
-	}
-
-	private boolean deadLetter(MessageExt message, String reason) {
-		if (!this.handBack.deadLetter(message, this.listener.consumerGroup(), reason)) {
-			return false;
-		}
-		logger.error("Message {} (key {}) of topic {} is in %DLQ%{} ({}) after delivery {}", DedupKey.of(message),
-				ReliableMessageHandler.key(message), message.getTopic(), this.listener.consumerGroup(), reason,
-				message.getReconsumeTimes() + 1);
-		this.metrics.deadLettered(this.listener.topic(), this.listener.consumerGroup(), reason);
-		return true;
-	}
-
-	private void record(Outcome outcome, MessageExt message) {
-		this.outcomes.get(outcome).incrementAndGet();
-		this.metrics.consumed(this.listener.topic(), this.listener.consumerGroup(),
-				outcome.name().toLowerCase(Locale.ROOT), sinceCreation(message));
-	}
-
-	/** Time since the outbox row was created, or since the message was sent when it did not come from an outbox. */
-	private static Duration sinceCreation(MessageExt message) {
-		String createdAt = message.getUserProperty(MessageHeaders.CREATED_AT);
-		long created = message.getBornTimestamp();
-		if (createdAt != null) {
-			try {
-				created = Long.parseLong(createdAt);
-			}
-			catch (NumberFormatException ex) {
-				// not ours after all: keep the send time
-			}
-		}
-		return Duration.ofMillis(System.currentTimeMillis() - created);
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
-	/** One try at handing a message back; whether its copy is stored. */
-	private interface HandBackAttempt {
-
-		boolean stored();
-
+	/** Where this listener parks what it cannot handle; {@code null} for a concurrent listener. */
+	@Nullable ParkingLot parking() {
+		return this.parking;
 	}
 
 }

@@ -3,7 +3,7 @@ package dev.reliablemessaging.autoconfigure.consumer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import dev.reliablemessaging.DedupKey;
 import dev.reliablemessaging.autoconfigure.support.MessageHeaders;
@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * without storing anything when the group has no retry queues, and falls back to a send whose status it ignores;
  * none of that is used.
  * <p>
- * A retry copy goes to the group's retry topic with the next delay level (the broker's schedule: 10 s, 30 s, 1 min,
- * ... 2 h by default), carrying the original topic, the reconsume count and every property of the original, so the
- * consumer receives it as a redelivery of the same message (same dedup key).
+ * Both copies go to the group's retry topic, which the broker creates for every consumer group, in the name of the
+ * consumer group (a user that may consume as the group may send there; no other grant is needed). A retry copy
+ * carries the next delay level (the broker's schedule: 10 s, 30 s, 1 min, ... 2 h by default), the original topic,
+ * the reconsume count and every property of the original, so the consumer receives it as a redelivery of the same
+ * message (same dedup key). A dead letter carries a reconsume count past its maximum, so the broker stores it in
+ * {@code %DLQ%<group>}, a topic it creates itself when it first needs it, as it does for its own send-back.
  */
 final class MessageHandBack {
 
@@ -38,16 +41,17 @@ final class MessageHandBack {
 
 	private static final int LAST_DELAY_LEVEL = 18;
 
-	private final Supplier<DefaultMQProducer> producer;
+	private final Function<String, DefaultMQProducer> producers;
 
 	private final Set<SendStatus> acceptedStatuses;
 
 	/**
-	 * @param producer the current started producer, which does not retry on its own: a retry of a send to a retry
-	 * topic loses the reconsume count (the client moves it into the request of the first try)
+	 * @param producers the started producer of each consumer group, in the group's name, which does not retry on its
+	 * own: a retry of a send to a retry topic loses the reconsume count (the client moves it into the request of the
+	 * first try)
 	 */
-	MessageHandBack(Supplier<DefaultMQProducer> producer, Set<SendStatus> acceptedStatuses) {
-		this.producer = producer;
+	MessageHandBack(Function<String, DefaultMQProducer> producers, Set<SendStatus> acceptedStatuses) {
+		this.producers = producers;
 		this.acceptedStatuses = acceptedStatuses;
 	}
 
@@ -57,20 +61,24 @@ final class MessageHandBack {
 		MessageAccessor.setReconsumeTime(copy, String.valueOf(message.getReconsumeTimes() + 1));
 		MessageAccessor.setMaxReconsumeTimes(copy, String.valueOf(maxReconsumeTimes));
 		copy.setDelayTimeLevel(Math.min(LAST_DELAY_LEVEL, FIRST_RETRY_LEVEL + message.getReconsumeTimes()));
-		return send(copy, message, "for redelivery");
+		return send(consumerGroup, copy, message, "for redelivery");
 	}
 
-	/** Stores a copy of the message in the group's dead-letter queue; whether the broker confirmed it. */
+	/**
+	 * Stores a copy of the message in the group's dead-letter queue, through the group's retry topic with a
+	 * reconsume count past its maximum; whether the broker confirmed it.
+	 */
 	boolean deadLetter(MessageExt message, String consumerGroup, String reason) {
-		Message copy = copy(message, MixAll.getDLQTopic(consumerGroup));
+		Message copy = copy(message, MixAll.getRetryTopic(consumerGroup));
 		MessageAccessor.setReconsumeTime(copy, String.valueOf(message.getReconsumeTimes() + 1));
+		MessageAccessor.setMaxReconsumeTimes(copy, String.valueOf(message.getReconsumeTimes()));
 		MessageAccessor.putProperty(copy, MessageHeaders.DEAD_LETTER_REASON, reason);
-		return send(copy, message, "to the dead-letter queue");
+		return send(consumerGroup, copy, message, "to the dead-letter queue");
 	}
 
-	private boolean send(Message copy, MessageExt original, String where) {
+	private boolean send(String consumerGroup, Message copy, MessageExt original, String where) {
 		try {
-			SendResult result = this.producer.get().send(copy);
+			SendResult result = this.producers.apply(consumerGroup).send(copy);
 			if (this.acceptedStatuses.contains(result.getSendStatus())) {
 				return true;
 			}
@@ -101,6 +109,10 @@ final class MessageHandBack {
 		}
 		if (MessageAccessor.getOriginMessageId(original) == null) {
 			MessageAccessor.setOriginMessageId(copy, original.getMsgId());
+		}
+		if (original.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) == null) {
+			// a message that had no unique key keeps its dedup key in its copies: the broker's id of the original
+			MessageAccessor.putProperty(copy, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, DedupKey.of(original));
 		}
 		return copy;
 	}

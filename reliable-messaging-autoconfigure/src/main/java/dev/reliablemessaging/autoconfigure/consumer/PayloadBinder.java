@@ -15,6 +15,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -68,20 +69,25 @@ public final class PayloadBinder {
 
 	/**
 	 * Whether a failure of {@link #bind} means that the body can never be read, so that the message belongs in the
-	 * dead-letter queue at once: it is not JSON, it is JSON null, or its JSON does not fit the declared type, or the
-	 * codec said so with {@link UnreadableMessageException}. Anything else may pass: a codec whose key service is
-	 * down, a property or subtype this version does not know yet (a newer producer, a rolling deploy), an error of the
-	 * binder itself; such a message is retried like a failed handler.
+	 * dead-letter queue at once (an orderly listener parks it): it is not JSON, it is JSON null, or its JSON does not
+	 * fit the declared type, or the codec said so with {@link UnreadableMessageException}. Anything else may pass: a
+	 * codec whose key service is down, a property, subtype or enum constant this version does not know yet, a value
+	 * its constructor refuses (a newer producer, a rolling deploy), an error of the binder itself; such a message is
+	 * retried like a failed handler.
 	 */
 	static boolean neverReadable(RuntimeException failure) {
 		if (failure instanceof UnreadableMessageException || failure instanceof NullBody) {
 			return true;
 		}
-		if (failure instanceof UnrecognizedPropertyException || failure instanceof InvalidTypeIdException) {
+		if (failure instanceof UnrecognizedPropertyException || failure instanceof InvalidTypeIdException
+				|| failure instanceof ValueInstantiationException) {
 			return false;
 		}
-		return failure instanceof StreamReadException || failure instanceof MismatchedInputException
-				|| failure instanceof ValueInstantiationException;
+		if (failure instanceof InvalidFormatException invalid && invalid.getTargetType() != null
+				&& invalid.getTargetType().isEnum()) {
+			return false;
+		}
+		return failure instanceof StreamReadException || failure instanceof MismatchedInputException;
 	}
 
 	/**

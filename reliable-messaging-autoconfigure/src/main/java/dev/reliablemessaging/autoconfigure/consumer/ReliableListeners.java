@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.reliablemessaging.ReliableListener;
 import dev.reliablemessaging.autoconfigure.rocketmq.RocketMqClients;
@@ -27,9 +28,6 @@ import org.springframework.core.env.Environment;
  */
 public final class ReliableListeners implements SmartInitializingSingleton, SmartLifecycle {
 
-	/** The producer group of the producer that stores redeliveries and dead letters. */
-	static final String HAND_BACK_GROUP = "reliable-messaging-hand-back";
-
 	private final ConfigurableListableBeanFactory beanFactory;
 
 	private final Environment environment;
@@ -50,16 +48,23 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 
 	private final ConsumerGroupCheck groupCheck;
 
+	private final ParkedMessages parked;
+
 	private final List<ListenerContainer> containers = new ArrayList<>();
 
-	/** A new one for every start: a RocketMQ client that was shut down cannot start again. */
-	private volatile @Nullable DefaultMQProducer handBackProducer;
+
+	/**
+	 * The producers that store redeliveries and dead letters, one per consumer group, in the group's name; new ones
+	 * for every start: a RocketMQ client that was shut down cannot start again.
+	 */
+	private volatile Map<String, DefaultMQProducer> handBackProducers = Map.of();
 
 	private volatile boolean running;
 
 	ReliableListeners(ConfigurableListableBeanFactory beanFactory, Environment environment, InboxStore inbox,
 			InboxTransactions transactions, PayloadBinder binder, RocketMqClients endpoint,
-			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing, ConsumerGroupCheck groupCheck) {
+			ConsumerSettings settings, MessagingMetrics metrics, MessageTracing tracing, ConsumerGroupCheck groupCheck,
+			ParkedMessages parked) {
 		this.beanFactory = beanFactory;
 		this.environment = environment;
 		this.inbox = inbox;
@@ -70,6 +75,7 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 		this.metrics = metrics;
 		this.tracing = tracing;
 		this.groupCheck = groupCheck;
+		this.parked = parked;
 	}
 
 	@Override
@@ -80,7 +86,10 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 		}
 		MessageHandBack handBack = new MessageHandBack(this::handBackProducer, this.settings.acceptedSendStatuses());
 		for (ListenerMethod listener : listeners) {
-			this.containers.add(new ListenerContainer(handler(listener), handBack, this.endpoint, this.settings,
+			ReliableMessageHandler handler = handler(listener);
+			ParkingLot parking = listener.orderly()
+					? new ParkingLot(this.parked, handler, this.transactions.template(), handBack) : null;
+			this.containers.add(new ListenerContainer(handler, handBack, parking, this.endpoint, this.settings,
 					this.metrics, this.tracing));
 		}
 		this.groupCheck.prepare(listeners);
@@ -116,8 +125,8 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 		return new ReliableMessageHandler(listener, this.inbox, this.transactions.template(), this.binder);
 	}
 
-	private DefaultMQProducer handBackProducer() {
-		DefaultMQProducer producer = this.handBackProducer;
+	private DefaultMQProducer handBackProducer(String consumerGroup) {
+		DefaultMQProducer producer = this.handBackProducers.get(consumerGroup);
 		if (producer == null) {
 			throw new IllegalStateException("The listeners are not running");
 		}
@@ -130,16 +139,24 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 			this.running = true;
 			return;
 		}
-		DefaultMQProducer producer = this.endpoint.newProducer(HAND_BACK_GROUP);
-		producer.setSendMsgTimeout((int) this.settings.sendTimeout().toMillis());
-		producer.setRetryTimesWhenSendFailed(0);
-		try {
-			producer.start();
+		Map<String, DefaultMQProducer> producers = new HashMap<>();
+		String instance = UUID.randomUUID().toString().substring(0, 8);
+		for (ListenerContainer container : this.containers) {
+			String group = container.listener().consumerGroup();
+			DefaultMQProducer producer = this.endpoint.newHandBackProducer(group, instance);
+			producer.setSendMsgTimeout((int) this.settings.sendTimeout().toMillis());
+			producer.setRetryTimesWhenSendFailed(0);
+			try {
+				producer.start();
+			}
+			catch (MQClientException ex) {
+				producers.values().forEach(this.endpoint::shutDown);
+				throw new IllegalStateException("Could not start the producer that hands messages of group '" + group
+						+ "' back for redelivery", ex);
+			}
+			producers.put(group, producer);
 		}
-		catch (MQClientException ex) {
-			throw new IllegalStateException("Could not start the producer that hands messages back for redelivery", ex);
-		}
-		this.handBackProducer = producer;
+		this.handBackProducers = Map.copyOf(producers);
 		List<ListenerContainer> started = new ArrayList<>();
 		for (ListenerContainer container : this.containers) {
 			try {
@@ -149,7 +166,7 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 			catch (MQClientException | RuntimeException ex) {
 				started.forEach(ListenerContainer::stop);
 				container.stop();
-				this.endpoint.shutDown(producer);
+				producers.values().forEach(this.endpoint::shutDown);
 				throw new IllegalStateException("Could not start the consumer of " + container.listener().description(),
 						ex);
 			}
@@ -160,10 +177,8 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 	@Override
 	public synchronized void stop() {
 		this.containers.forEach(ListenerContainer::stop);
-		DefaultMQProducer producer = this.handBackProducer;
-		if (producer != null) {
-			this.endpoint.shutDown(producer);
-		}
+		this.handBackProducers.values().forEach(this.endpoint::shutDown);
+		this.handBackProducers = Map.of();
 		this.running = false;
 	}
 
@@ -174,6 +189,30 @@ public final class ReliableListeners implements SmartInitializingSingleton, Smar
 
 	public List<ListenerContainer> containers() {
 		return List.copyOf(this.containers);
+	}
+
+	/** The keys orderly listeners parked, oldest first. */
+	public List<ParkedKey> parkedKeys() {
+		return this.parked.keys();
+	}
+
+	/** How many messages orderly listeners have parked. */
+	public long parkedMessages() {
+		return this.parked.count();
+	}
+
+	/**
+	 * Lets a parked key go: its messages are handled again in order, from the first; with {@code deadLetterFirst}
+	 * the first is stored in the group's dead-letter queue instead. A message that fails again stays parked with the
+	 * ones after it.
+	 */
+	public ParkedRelease releaseParked(String consumerGroup, String key, boolean deadLetterFirst) {
+		ParkingLot parking = container(consumerGroup).parking();
+		if (parking == null) {
+			throw new IllegalArgumentException("The listener of group " + consumerGroup + " is not orderly: it parks "
+					+ "nothing");
+		}
+		return deadLetterFirst ? parking.deadLetterFirst(key) : parking.release(key);
 	}
 
 	ListenerContainer container(String consumerGroup) {

@@ -1,12 +1,10 @@
 package dev.reliablemessaging.autoconfigure.consumer;
 
-import java.sql.SQLTransactionRollbackException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 import dev.reliablemessaging.DedupKey;
 import dev.reliablemessaging.MessageContext;
@@ -18,8 +16,6 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.CannotAcquireLockException;
-import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -32,12 +28,6 @@ public final class ReliableMessageHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ReliableMessageHandler.class);
 
-	/**
-	 * How often one delivery tries a message whose transaction lost a lock conflict (a deadlock, a lock timeout, a
-	 * serialization failure): a concurrency accident, which another try usually gets past.
-	 */
-	private static final int LOCK_CONFLICT_TRIES = 3;
-
 	private final ListenerMethod listener;
 
 	private final InboxStore inbox;
@@ -45,6 +35,9 @@ public final class ReliableMessageHandler {
 	private final TransactionTemplate transaction;
 
 	private final PayloadBinder binder;
+
+	/** Why the last message this thread handled failed, for the record of a message that is parked. */
+	private final ThreadLocal<Throwable> lastFailure = new ThreadLocal<>();
 
 	public ReliableMessageHandler(ListenerMethod listener, InboxStore inbox, TransactionTemplate transaction,
 			PayloadBinder binder) {
@@ -90,55 +83,50 @@ public final class ReliableMessageHandler {
 			}
 			catch (RuntimeException | Error ex) {
 				Throwable cause = (ex instanceof HandlerFailure) ? ex.getCause() : ex;
-				if (lockConflict(cause)) {
-					if (attempt < LOCK_CONFLICT_TRIES) {
+				if (LockConflicts.lockConflict(cause)) {
+					if (attempt < LockConflicts.TRIES) {
 						logger.debug("Message {} of topic {} lost a lock conflict on try {}; trying again", dedupKey,
 								message.getTopic(), attempt, cause);
-						pauseAfterConflict();
+						LockConflicts.pause();
 						continue;
 					}
-					if (!conflictsFail && deadlock(cause)) {
+					if (!conflictsFail && LockConflicts.deadlock(cause)) {
 						throw new LostDeadlocks(cause);
 					}
 				}
-				logger.warn("Listener {} failed on message {} (key {}) of topic {}, delivery {}; it will be "
-						+ "redelivered", this.listener.description(), dedupKey, key(message), message.getTopic(),
-						message.getReconsumeTimes() + 1, cause);
+				logger.warn("Listener {} failed on message {} (key {}) of topic {}, delivery {}", this.listener.description(),
+						dedupKey, key(message), message.getTopic(), message.getReconsumeTimes() + 1, cause);
+				this.lastFailure.set(cause);
 				return Outcome.FAILED;
 			}
 		}
 	}
 
-	/** Whether a failure is a transaction that lost a lock conflict with another one, and may pass on another try. */
-	static boolean lockConflict(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConcurrencyFailureException || cause instanceof SQLTransactionRollbackException) {
-				return true;
-			}
-		}
-		return false;
+	/** Why the last message this thread handled failed or could not be read, once. */
+	@Nullable Throwable takeLastFailure() {
+		Throwable failure = this.lastFailure.get();
+		this.lastFailure.remove();
+		return failure;
 	}
 
 	/**
-	 * Whether a lock conflict was a deadlock or a serialization failure, which another transaction caused by taking
-	 * locks in another order, rather than a lock wait that timed out, which waiting alone would not have avoided.
+	 * Handles a parked message again, in the caller's transaction: the inbox row and the listener call, or nothing
+	 * for a duplicate.
+	 * @throws RuntimeException when the body cannot be read or the listener fails: the caller's transaction rolls back
 	 */
-	static boolean deadlock(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof CannotAcquireLockException) {
-				return false;
-			}
-		}
-		return lockConflict(failure);
-	}
-
-	private static void pauseAfterConflict() {
+	Outcome handleInCurrentTransaction(MessageExt message) {
+		String dedupKey = DedupKey.of(message);
+		Object payload;
 		try {
-			Thread.sleep(10 + ThreadLocalRandom.current().nextInt(90));
+			payload = bind(message);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		catch (RuntimeException ex) {
+			if (this.inbox.processed(this.listener.consumerGroup(), dedupKey)) {
+				return Outcome.DUPLICATE;
+			}
+			throw ex;
 		}
+		return process(message, dedupKey, payload, context(message, dedupKey));
 	}
 
 	/**
@@ -182,7 +170,7 @@ public final class ReliableMessageHandler {
 			// not a failure of any message: each is handled alone next, and only a failure alone counts
 			logger.debug("{} messages of topic {} handled together by {} did not commit; handling each alone",
 					messages.size(), messages.get(0).getTopic(), this.listener.description(), ex);
-			return new Together(null, lockConflict(ex));
+			return new Together(null, LockConflicts.lockConflict(ex));
 		}
 	}
 
@@ -204,9 +192,10 @@ public final class ReliableMessageHandler {
 					this.listener.consumerGroup(), ex);
 			return Outcome.FAILED;
 		}
+		this.lastFailure.set(failure);
 		if (PayloadBinder.neverReadable(failure)) {
-			logger.error("Message {} on topic {} cannot be read as {} and goes to the dead-letter queue: {}", dedupKey,
-					message.getTopic(), this.listener.payloadType(), firstLine(failure));
+			logger.error("Message {} on topic {} can never be read as {}: {}", dedupKey, message.getTopic(),
+					this.listener.payloadType(), firstLine(failure));
 			return Outcome.UNREADABLE;
 		}
 		logger.warn("Message {} on topic {} cannot be read as {} now and will be redelivered: {}", dedupKey,
@@ -255,7 +244,7 @@ public final class ReliableMessageHandler {
 		return key;
 	}
 
-	private static String firstLine(Throwable ex) {
+	static String firstLine(Throwable ex) {
 		String text = String.valueOf(ex.getMessage());
 		return ex.getClass().getSimpleName() + ": " + text.lines().findFirst().orElse("");
 	}
@@ -273,7 +262,10 @@ public final class ReliableMessageHandler {
 		FAILED,
 
 		/** The body can never be bound to the listener's parameter type. */
-		UNREADABLE
+		UNREADABLE,
+
+		/** An orderly listener held it back, in order, behind a parked message of its ordering key. */
+		PARKED
 
 	}
 

@@ -29,6 +29,8 @@ public final class MicrometerMessagingMetrics implements MessagingMetrics {
 
 	static final String DEAD_LETTERED = "reliable.messaging.dead.lettered";
 
+	static final String PARKED = "reliable.messaging.parked";
+
 	static final String REDELIVERED = "reliable.messaging.redelivered";
 
 	private static final String PROCESSED = "processed";
@@ -119,6 +121,17 @@ public final class MicrometerMessagingMetrics implements MessagingMetrics {
 			.tag("topic", topic)
 			.tag("group", group)
 			.tag("reason", reason)
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void parked(String topic, String group) {
+		Counter.builder(PARKED)
+			.description("Messages an orderly listener parked after they failed for good, with the later messages of "
+					+ "their key held behind them until an operator releases or dead-letters them")
+			.tag("topic", topic)
+			.tag("group", group)
 			.register(this.registry)
 			.increment();
 	}

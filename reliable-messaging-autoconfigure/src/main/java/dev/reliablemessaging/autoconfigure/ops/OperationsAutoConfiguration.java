@@ -82,9 +82,10 @@ public final class OperationsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "reliableMessagingHealthIndicator")
 		ReliableMessagingHealthIndicator reliableMessagingHealthIndicator(BrokerInspector inspector,
-				ObjectProvider<OutboxAdmin> outbox, HealthProperties health) {
+				ObjectProvider<OutboxAdmin> outbox, ObjectProvider<ReliableListeners> listeners, HealthProperties health) {
 			return new ReliableMessagingHealthIndicator(new OperationalState(inspector, outbox.getIfAvailable(),
-					health.getBrokerUnreachableThreshold(), health.getPendingAgeThreshold(), Clock.systemUTC()));
+					listeners.getIfAvailable(), health.getBrokerUnreachableThreshold(), health.getPendingAgeThreshold(),
+					Clock.systemUTC()));
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.reliablemessaging.autoconfigure.consumer.ListenerContainer;
+import dev.reliablemessaging.autoconfigure.consumer.ParkedRelease;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableListeners;
 import dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler.Outcome;
 import dev.reliablemessaging.autoconfigure.outbox.OutboxAdmin.Backlog;
@@ -36,6 +37,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>{@code POST /actuator/reliablemessaging} with {@code {"messageIds":[...]}} or {@code {"topic":"..."}}:
  * replay rows by id (dead, or sent and kept) or every dead row of a topic</li>
  * <li>{@code DELETE /actuator/reliablemessaging/{messageId}}: remove a dead row</li>
+ * <li>{@code GET /actuator/reliablemessaging/parked}: the keys orderly listeners parked</li>
+ * <li>{@code POST /actuator/reliablemessaging/parked} with {@code {"group":"...","key":"...","action":"release"}}
+ * (or {@code "dead-letter"}): let a parked key go on</li>
  * </ul>
  */
 @Endpoint(id = "reliablemessaging")
@@ -71,9 +75,12 @@ public final class ReliableMessagingEndpoint {
 			Backlog backlog = this.outbox.backlog();
 			Map<String, Object> outbox = new LinkedHashMap<>();
 			outbox.put("pending", backlog.pending());
+			outbox.put("due", backlog.due());
+			outbox.put("delayed", backlog.delayed());
+			outbox.put("retrying", backlog.retrying());
 			outbox.put("sentKept", backlog.sent());
 			outbox.put("dead", backlog.dead());
-			outbox.put("oldestPendingAge", (backlog.pending() > 0) ? backlog.oldestPendingAge().toString() : null);
+			outbox.put("longestWait", backlog.longestWait().toString());
 			summary.put("outbox", outbox);
 		}
 		if (this.relay != null) {
@@ -95,8 +102,41 @@ public final class ReliableMessagingEndpoint {
 		return switch (section) {
 			case "dead" -> deadRows(topic, (page != null) ? page : 0, (size != null) ? size : DEFAULT_PAGE_SIZE);
 			case "brokers" -> brokers();
+			case "parked" -> (this.listeners != null) ? Map.of("keys", this.listeners.parkedKeys()) : null;
 			default -> null;
 		};
+	}
+
+	/**
+	 * Lets a key an orderly listener parked go on: {@code action} {@code release} (the default) handles its messages
+	 * again in order, from the first; {@code dead-letter} stores the first in the group's dead-letter queue and
+	 * handles the others. A message that fails again stays parked with the ones after it.
+	 */
+	@WriteOperation
+	public Map<String, Object> releaseParked(@Selector String section, String group, String key,
+			@Nullable String action, @Nullable Principal principal) {
+		if (!"parked".equals(section) || this.listeners == null) {
+			throw badRequest("Only parked keys can be released here (POST /actuator/reliablemessaging/parked)");
+		}
+		boolean deadLetter = "dead-letter".equals(action);
+		if (action != null && !deadLetter && !"release".equals(action)) {
+			throw badRequest("action is release or dead-letter, not " + action);
+		}
+		ParkedRelease release;
+		try {
+			release = this.listeners.releaseParked(group, key, deadLetter);
+		}
+		catch (IllegalArgumentException ex) {
+			throw badRequest(ex.getMessage());
+		}
+		logger.info("{} {} parked key '{}' of group {}: {} message(s) handled{}", caller(principal),
+				deadLetter ? "dead-lettered the first message of" : "released", key, group, release.handled(),
+				(release.failure() != null) ? "; the next failed again: " + release.failure() : "");
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("handled", release.handled());
+		result.put("free", release.failure() == null);
+		result.put("failure", release.failure());
+		return result;
 	}
 
 	private Map<String, Object> deadRows(@Nullable String topic, int page, int size) {

@@ -22,7 +22,8 @@ public interface MessagingMetrics {
 	void dead(String topic, int count);
 
 	/**
-	 * What became of a received message: {@code processed}, {@code duplicate}, {@code failed} or {@code unreadable};
+	 * What became of a received message: {@code processed}, {@code duplicate}, {@code failed}, {@code unreadable} or
+	 * {@code parked} (held behind a parked message of its key);
 	 * {@code endToEnd} (row creation to handler completion) counts when processed.
 	 */
 	void consumed(String topic, String group, String outcome, Duration endToEnd);
@@ -32,6 +33,9 @@ public interface MessagingMetrics {
 
 	/** A received message was stored in the consumer group's dead-letter queue. */
 	void deadLettered(String topic, String group, String reason);
+
+	/** An orderly listener parked a message that failed for good, holding back the later messages of its key. */
+	void parked(String topic, String group);
 
 	static MessagingMetrics none() {
 		return new MessagingMetrics() {
@@ -62,6 +66,10 @@ public interface MessagingMetrics {
 
 			@Override
 			public void deadLettered(String topic, String group, String reason) {
+			}
+
+			@Override
+			public void parked(String topic, String group) {
 			}
 
 		};

@@ -22,25 +22,25 @@ class LockConflictTests {
 		Throwable deadlock = new PessimisticLockingFailureException("ERROR: deadlock detected");
 		Throwable serialization = new TransactionSystemException("commit failed",
 				new SQLTransactionRollbackException("could not serialize access", "40001"));
-		assertThat(ReliableMessageHandler.lockConflict(deadlock)).isTrue();
-		assertThat(ReliableMessageHandler.deadlock(deadlock)).isTrue();
-		assertThat(ReliableMessageHandler.lockConflict(serialization)).isTrue();
-		assertThat(ReliableMessageHandler.deadlock(serialization)).isTrue();
+		assertThat(LockConflicts.lockConflict(deadlock)).isTrue();
+		assertThat(LockConflicts.deadlock(deadlock)).isTrue();
+		assertThat(LockConflicts.lockConflict(serialization)).isTrue();
+		assertThat(LockConflicts.deadlock(serialization)).isTrue();
 	}
 
 	@Test
 	void aLockWaitThatTimedOutIsAConflictButNoDeadlock() {
 		Throwable timeout = new RuntimeException("handler failed",
 				new CannotAcquireLockException("Lock wait timeout exceeded"));
-		assertThat(ReliableMessageHandler.lockConflict(timeout)).isTrue();
-		assertThat(ReliableMessageHandler.deadlock(timeout)).isFalse();
+		assertThat(LockConflicts.lockConflict(timeout)).isTrue();
+		assertThat(LockConflicts.deadlock(timeout)).isFalse();
 	}
 
 	@Test
 	void otherFailuresAreNeither() {
 		Throwable duplicate = new DataIntegrityViolationException("duplicate key");
-		assertThat(ReliableMessageHandler.lockConflict(duplicate)).isFalse();
-		assertThat(ReliableMessageHandler.deadlock(duplicate)).isFalse();
+		assertThat(LockConflicts.lockConflict(duplicate)).isFalse();
+		assertThat(LockConflicts.deadlock(duplicate)).isFalse();
 	}
 
 }
