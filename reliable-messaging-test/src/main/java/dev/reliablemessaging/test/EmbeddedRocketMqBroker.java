@@ -15,14 +15,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the class. By default one broker serves every test class of the JVM that asks for the same settings; tests keep
  * apart by using topics and consumer groups of their own.
  * <p>
- * In a Spring test the application context gets {@code reliable-messaging.rocketmq.name-server} pointing at the
- * broker. In any test, a parameter of type {@link RocketMqBroker} (of a test method, a lifecycle method or the
- * constructor) gives its address and lets the test stop and start the broker.
+ * The broker is shaped as production brokers are: it creates no topic on its own. In a Spring test the application
+ * context is pointed at it ({@code reliable-messaging.rocketmq.name-server}), and the starter creates the topics the
+ * application declares or publishes to, as an operator would. In any test, a parameter of type
+ * {@link RocketMqBroker} (of a test method, a lifecycle method or the constructor) gives its address, creates topics
+ * and lets the test stop and start the broker.
  * <p>
  * The broker redelivers a failed message after one second at every level, instead of RocketMQ's schedule of 10
- * seconds and more, so that tests of retries take seconds; and unless the JVM says otherwise, RocketMQ clients
- * started after the broker rebalance every second ({@code rocketmq.client.rebalance.waitInterval}), so consumers
- * pick up new topics at once.
+ * seconds and more, so that tests of retries take seconds.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -31,7 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedRocketMqBrokerExtension.class)
 public @interface EmbeddedRocketMqBroker {
 
-	/** Topics to create, with four queues each, before the tests run. Other topics are created on first use. */
+	/**
+	 * Topics to create, with four queues each, before the tests run. The application's own topics are created by the
+	 * starter; list here the topics a test sends to or reads from directly.
+	 */
 	String[] topics() default {};
 
 	/** How the broker writes messages to disk. */

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.reliablemessaging.RocketMqConnectionDetails;
+import dev.reliablemessaging.autoconfigure.consumer.ReliableListeners;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -15,7 +17,8 @@ import org.springframework.test.context.TestContextAnnotationUtils;
 
 /**
  * Points the application context of an {@link EmbeddedRocketMqBroker} test class at its broker, through
- * {@code reliable-messaging.rocketmq.name-server}.
+ * {@code reliable-messaging.rocketmq.name-server}, and keeps its listeners from receiving what other classes' contexts
+ * sent ({@link ListenerIsolation}).
  */
 final class EmbeddedRocketMqBrokerContextCustomizerFactory implements ContextCustomizerFactory {
 
@@ -41,7 +44,7 @@ final class EmbeddedRocketMqBrokerContextCustomizerFactory implements ContextCus
 
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration merged) {
-			RocketMqBroker broker = TestBrokers.forClass(this.owner, this.annotation);
+			TestBroker broker = TestBrokers.forClass(this.owner, this.annotation);
 			if (this.ownBrokerOf != null) {
 				TestBrokers.closeWithContext(this.ownBrokerOf, context);
 			}
@@ -49,6 +52,23 @@ final class EmbeddedRocketMqBrokerContextCustomizerFactory implements ContextCus
 				.getPropertySources()
 				.addFirst(new MapPropertySource("embeddedRocketMqBroker",
 						Map.of("reliable-messaging.rocketmq.name-server", broker.nameServer())));
+			// a broker in this JVM that creates no topics on its own: the starter creates the application's topics
+			context.getBeanFactory().registerSingleton("embeddedRocketMqBrokerConnection", new RocketMqConnectionDetails() {
+
+				@Override
+				public String nameServerAddress() {
+					return broker.nameServer();
+				}
+
+				@Override
+				public boolean embedded() {
+					return true;
+				}
+
+			});
+			context.getBeanFactory()
+				.registerSingleton("reliableMessagingListenerIsolation",
+						new ListenerIsolation(broker, context.getBeanFactory().getBeanProvider(ReliableListeners.class)));
 		}
 
 		@Override

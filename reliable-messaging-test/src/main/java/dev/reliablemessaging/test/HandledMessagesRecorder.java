@@ -54,4 +54,9 @@ final class HandledMessagesRecorder implements MessagingMetrics {
 		this.metrics.deadLettered(topic, group, reason);
 	}
 
+	@Override
+	public void parked(String topic, String group) {
+		this.metrics.parked(topic, group);
+	}
+
 }

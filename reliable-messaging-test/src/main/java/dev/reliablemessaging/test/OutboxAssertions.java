@@ -31,9 +31,9 @@ public class OutboxAssertions {
 				+ outboxTable;
 	}
 
-	/** The rows waiting to be sent or retried, oldest first. */
+	/** The rows not sent yet: due, due later (a delivery delay, a backoff) or waiting for the broker; oldest first. */
 	public List<OutboxRow> pending() {
-		return rows("PENDING");
+		return rows("PENDING", "DELAYED", "RETRYING");
 	}
 
 	/** The rows that ran out of attempts, oldest first. */
@@ -42,8 +42,9 @@ public class OutboxAssertions {
 	}
 
 	/**
-	 * Waits until no row is pending: the relay has sent everything committed so far (or given rows up as dead).
-	 * Fails with the rows still pending when the time runs out.
+	 * Waits until the relay has sent everything committed so far: no row is pending, and none is dead. Fails with
+	 * the rows still pending when the time runs out, or with the dead rows: a row the broker refused for good was
+	 * not delivered.
 	 */
 	public void awaitDrained(Duration timeout) {
 		try {
@@ -53,6 +54,11 @@ public class OutboxAssertions {
 			List<OutboxRow> left = pending();
 			throw new AssertionError("The outbox did not drain within " + timeout + ": " + left.size()
 					+ " rows are pending" + list(left), ex);
+		}
+		List<OutboxRow> dead = dead();
+		if (!dead.isEmpty()) {
+			throw new AssertionError("The outbox drained, but " + dead.size() + " rows are dead (the broker refused "
+					+ "them for good) and were not delivered" + list(dead));
 		}
 	}
 
@@ -74,8 +80,9 @@ public class OutboxAssertions {
 		return this.jdbc.query(this.select + " WHERE message_id = ?", ROW, messageId).stream().findFirst();
 	}
 
-	private List<OutboxRow> rows(String status) {
-		return this.jdbc.query(this.select + " WHERE status = ? ORDER BY id", ROW, status);
+	private List<OutboxRow> rows(String... statuses) {
+		String in = String.join(", ", java.util.Collections.nCopies(statuses.length, "?"));
+		return this.jdbc.query(this.select + " WHERE status IN (" + in + ") ORDER BY id", ROW, (Object[]) statuses);
 	}
 
 	private static String list(List<OutboxRow> rows) {

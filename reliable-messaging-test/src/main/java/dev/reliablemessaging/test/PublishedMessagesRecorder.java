@@ -1,10 +1,9 @@
 package dev.reliablemessaging.test;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 import dev.reliablemessaging.OutboundMessage;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -16,18 +15,15 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Advice on the application's {@code OutboxPublisher}: every message it accepts joins {@link PublishedMessages} when
  * its transaction commits with the message's outbox row, and never when the row was rolled back (with the whole
- * transaction or back to a savepoint).
+ * transaction or back to a savepoint). It follows the transaction through its synchronization callbacks alone and
+ * never runs a statement of its own in the application's transaction.
  */
 final class PublishedMessagesRecorder implements MethodInterceptor {
 
 	private final PublishedMessages committed;
 
-	/** Which of the given message ids have an outbox row, as the committing transaction sees it. */
-	private final Function<List<String>, Set<String>> rowsOf;
-
-	PublishedMessagesRecorder(PublishedMessages committed, Function<List<String>, Set<String>> rowsOf) {
+	PublishedMessagesRecorder(PublishedMessages committed) {
 		this.committed = committed;
-		this.rowsOf = rowsOf;
 	}
 
 	@Override
@@ -55,25 +51,30 @@ final class PublishedMessagesRecorder implements MethodInterceptor {
 				return onCommit.messages();
 			}
 		}
-		OnCommit onCommit = new OnCommit(this, new ArrayList<>());
+		OnCommit onCommit = new OnCommit(this, new ArrayList<>(), new IdentityHashMap<>());
 		TransactionSynchronizationManager.registerSynchronization(onCommit);
 		return onCommit.messages();
 	}
 
-	private record OnCommit(PublishedMessagesRecorder recorder, List<PublishedMessage> messages)
-			implements TransactionSynchronization {
+	/**
+	 * The messages of one transaction, and how many there were at each savepoint: a rollback to a savepoint drops
+	 * those published after it.
+	 */
+	private record OnCommit(PublishedMessagesRecorder recorder, List<PublishedMessage> messages,
+			Map<Object, Integer> sizeAtSavepoint) implements TransactionSynchronization {
 
 		@Override
-		public void beforeCommit(boolean readOnly) {
-			List<String> ids = this.messages.stream().map(PublishedMessage::messageId).toList();
-			Set<String> present;
-			try {
-				present = this.recorder.rowsOf.apply(ids);
+		public void savepoint(Object savepoint) {
+			this.sizeAtSavepoint.put(savepoint, this.messages.size());
+		}
+
+		@Override
+		public void savepointRollback(Object savepoint) {
+			// a savepoint set before the first publish (before this was registered) precedes every message
+			int size = this.sizeAtSavepoint.getOrDefault(savepoint, 0);
+			if (size < this.messages.size()) {
+				this.messages.subList(size, this.messages.size()).clear();
 			}
-			catch (RuntimeException ex) {
-				return; // the check must never fail the application's commit: keep them all
-			}
-			this.messages.removeIf((message) -> !present.contains(message.messageId()));
 		}
 
 		@Override

@@ -1,10 +1,6 @@
 package dev.reliablemessaging.test;
 
 import java.lang.reflect.Modifier;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 import dev.reliablemessaging.OutboxPublisher;
 import dev.reliablemessaging.autoconfigure.jdbc.MessagingDataSource;
@@ -56,15 +52,13 @@ public final class ReliableMessagingTestAutoConfiguration {
 
 	@Bean
 	static BeanPostProcessor reliableMessagingTestRecorders(ObjectProvider<PublishedMessages> published,
-			ObjectProvider<HandledMessages> handled, ObjectProvider<MessagingDataSource> dataSource,
-			ObjectProvider<MessagingTables> tables) {
+			ObjectProvider<HandledMessages> handled) {
 		return new BeanPostProcessor() {
 
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				if (bean instanceof OutboxPublisher) {
-					return withAdvice(bean, new PublishedMessagesRecorder(published.getObject(),
-							(ids) -> outboxRows(dataSource.getObject(), tables.getObject(), ids)));
+					return withAdvice(bean, new PublishedMessagesRecorder(published.getObject()));
 				}
 				if (bean instanceof MessagingMetrics metrics && !(bean instanceof HandledMessagesRecorder)) {
 					return new HandledMessagesRecorder(metrics, handled.getObject());
@@ -85,17 +79,6 @@ public final class ReliableMessagingTestAutoConfiguration {
 		proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
 		proxy.addAdvice(recorder);
 		return proxy.getProxy(bean.getClass().getClassLoader());
-	}
-
-	/** The ids among {@code ids} that have an outbox row, read on the connection of the current transaction. */
-	private static Set<String> outboxRows(MessagingDataSource dataSource, MessagingTables tables, List<String> ids) {
-		if (ids.isEmpty()) {
-			return Set.of();
-		}
-		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
-		return new HashSet<>(new JdbcTemplate(dataSource.dataSource()).queryForList(
-				"SELECT message_id FROM " + tables.outbox() + " WHERE message_id IN (" + placeholders + ")", String.class,
-				ids.toArray()));
 	}
 
 }

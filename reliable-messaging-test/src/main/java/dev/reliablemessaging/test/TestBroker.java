@@ -5,11 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.broker.offset.ConsumerOffsetManager;
+import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.store.config.FlushDiskType;
+import org.apache.rocketmq.store.exception.ConsumeQueueException;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -97,6 +104,62 @@ final class TestBroker implements RocketMqBroker, AutoCloseable {
 	@Override
 	public void start(String broker) {
 		this.broker.startBroker(broker);
+	}
+
+	/** Where every queue of every topic on the masters ends now. */
+	QueueEnds queueEnds() {
+		Map<QueueEnds.Queue, Long> ends = new HashMap<>();
+		for (String name : this.broker.masters()) {
+			BrokerController master = this.broker.broker(name);
+			if (master == null) {
+				continue;
+			}
+			master.getTopicConfigManager().getTopicConfigTable().forEach((topic, config) -> {
+				for (int queueId = 0; queueId < config.getReadQueueNums(); queueId++) {
+					ends.put(new QueueEnds.Queue(name, topic, queueId), endOf(master, topic, queueId));
+				}
+			});
+		}
+		return new QueueEnds(ends);
+	}
+
+	private static long endOf(BrokerController master, String topic, int queueId) {
+		try {
+			return master.getMessageStore().getMaxOffsetInQueue(topic, queueId);
+		}
+		catch (ConsumeQueueException ex) {
+			throw new IllegalStateException("Cannot read the end of queue " + queueId + " of topic " + topic, ex);
+		}
+	}
+
+	/** Moves a consumer group to {@code ends} on the queues of {@code topics} where it has not come that far. */
+	void startGroupAt(String group, Set<String> topics, QueueEnds ends) {
+		for (String name : this.broker.masters()) {
+			BrokerController master = this.broker.broker(name);
+			if (master == null) {
+				continue;
+			}
+			ConsumerOffsetManager offsets = master.getConsumerOffsetManager();
+			for (String topic : topics) {
+				TopicConfig config = master.getTopicConfigManager().selectTopicConfig(topic);
+				for (int queueId = 0; config != null && queueId < config.getReadQueueNums(); queueId++) {
+					Long end = ends.of(name, topic, queueId);
+					if (end != null && offsets.queryOffset(group, topic, queueId) < end) {
+						offsets.commitOffset("reliable-messaging-test", group, topic, queueId, end);
+					}
+				}
+			}
+		}
+	}
+
+	/** Whether a consumer group has committed the end of every queue of a topic on every master. */
+	boolean caughtUp(String group, String topic) {
+		QueueEnds ends = queueEnds();
+		return ends.ends().entrySet().stream().filter((end) -> end.getKey().topic().equals(topic)).allMatch((end) -> {
+			BrokerController master = this.broker.broker(end.getKey().broker());
+			return master != null && master.getConsumerOffsetManager()
+				.queryOffset(group, topic, end.getKey().queueId()) >= end.getValue();
+		});
 	}
 
 	@Override

@@ -19,8 +19,6 @@ import org.springframework.context.event.ContextClosedEvent;
  */
 final class TestBrokers {
 
-	private static final String REBALANCE_INTERVAL = "rocketmq.client.rebalance.waitInterval";
-
 	private static final Map<Settings, TestBroker> shared = new ConcurrentHashMap<>();
 
 	private static final Map<Class<?>, TestBroker> own = new ConcurrentHashMap<>();
@@ -30,10 +28,6 @@ final class TestBrokers {
 	private static final Logger logger = LoggerFactory.getLogger(TestBrokers.class);
 
 	static {
-		// consumers started after this pick up new topics and queues within a second instead of twenty
-		if (System.getProperty(REBALANCE_INTERVAL) == null) {
-			System.setProperty(REBALANCE_INTERVAL, "1000");
-		}
 		Runtime.getRuntime().addShutdownHook(new Thread(TestBrokers::closeAll, "test-brokers-shutdown"));
 	}
 
