@@ -31,7 +31,8 @@ class ReadyBanner {
 				  see it:          curl {}/orders/<id>
 				  list confirmed:  curl '{}/orders?status=CONFIRMED'
 				  stock left:      SKUs apple, banana, cherry (plenty) and rare-widget (200 units)
-				""", base, base, base, base);
+				  the outbox:      curl -u operator:operator-password {}/actuator/reliablemessaging
+				""", base, base, base, base, base);
 	}
 
 }

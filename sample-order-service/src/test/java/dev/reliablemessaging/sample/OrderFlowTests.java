@@ -126,26 +126,33 @@ class OrderFlowTests {
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> !"PENDING".equals(json.readTree(get("/orders/" + id).body()).get("status").asString()));
 
-		JsonNode health = json.readTree(get("/actuator/health").body());
+		JsonNode anonymousHealth = json.readTree(get("/actuator/health").body());
+		assertThat(anonymousHealth.get("status").asString()).isEqualTo("UP");
+		assertThat(anonymousHealth.has("components")).as("health details without authentication").isFalse();
+		JsonNode health = json.readTree(getAsOperator("/actuator/health").body());
 		assertThat(health.at("/components/reliableMessaging/status").asString()).isEqualTo("UP");
 		assertThat(health.at("/components/reliableMessaging/details/broker").asString()).isEqualTo("reachable");
 
-		String prometheus = get("/actuator/prometheus").body();
+		String prometheus = getAsOperator("/actuator/prometheus").body();
 		assertThat(prometheus).contains("reliable_messaging_sent_total{topic=\"order-placed\"}")
 			.contains("reliable_messaging_consumed_total{group=\"warehouse\",outcome=\"processed\",topic=\"order-placed\"}")
 			.contains("reliable_messaging_outbox_pending_rows")
 			.contains("reliable_messaging_end_to_end_latency_seconds_count");
 
-		HttpResponse<String> summary = get("/actuator/reliablemessaging");
+		HttpResponse<String> summary = getAsOperator("/actuator/reliablemessaging");
 		assertThat(summary.statusCode()).isEqualTo(200);
 		JsonNode body = json.readTree(summary.body());
 		assertThat(body.at("/outbox/dead").asLong()).isZero();
 		assertThat(body.at("/relay/running").asBoolean()).isTrue();
 		assertThat(body.get("listeners")).hasSize(4);
-		assertThat(json.readTree(get("/actuator/reliablemessaging/brokers").body()).get("zeroLossOnCrash").asBoolean())
-			.isTrue();
-		assertThat(json.readTree(get("/actuator/reliablemessaging/dead").body()).get("rows")).isEmpty();
-		HttpResponse<String> badReplay = this.http.send(HttpRequest.newBuilder(uri("/actuator/reliablemessaging"))
+		assertThat(json.readTree(getAsOperator("/actuator/reliablemessaging/brokers").body()).get("zeroLossOnCrash")
+			.asBoolean()).isTrue();
+		assertThat(json.readTree(getAsOperator("/actuator/reliablemessaging/dead").body()).get("rows")).isEmpty();
+		assertThat(get("/actuator/reliablemessaging").statusCode()).as("the endpoint without authentication")
+			.isEqualTo(401);
+		assertThat(this.http.send(HttpRequest.newBuilder(uri("/actuator/reliablemessaging/no-such-row")).DELETE().build(),
+				HttpResponse.BodyHandlers.ofString()).statusCode()).as("a removal without authentication").isEqualTo(401);
+		HttpResponse<String> badReplay = this.http.send(asOperator("/actuator/reliablemessaging")
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
@@ -185,6 +192,17 @@ class OrderFlowTests {
 
 	private HttpResponse<String> get(String path) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A request as the sample's operator (spring.security.user in application.yml). */
+	private HttpRequest.Builder asOperator(String path) {
+		String credentials = java.util.Base64.getEncoder()
+			.encodeToString("operator:operator-password".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + credentials);
+	}
+
+	private HttpResponse<String> getAsOperator(String path) throws Exception {
+		return this.http.send(asOperator(path).GET().build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private URI uri(String path) {
