@@ -134,4 +134,22 @@ class BadInputTests {
 		});
 	}
 
+	@Test
+	void anEmptyPayloadFailsInsideTheTransactionAndNothingIsCommitted() {
+		TestContexts.onSharedBroker().run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			jdbc.execute("CREATE TABLE notes (text VARCHAR(20))");
+			TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			OutboxPublisher publisher = context.getBean(OutboxPublisher.class);
+			for (Object empty : new Object[] { "", new byte[0] }) {
+				assertThatThrownBy(() -> transactions.executeWithoutResult((status) -> {
+					jdbc.update("INSERT INTO notes VALUES ('written')");
+					publisher.publish("notes", empty);
+				})).hasMessageContaining("topic 'notes' is empty");
+			}
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM notes", Long.class)).isZero();
+			assertThat(new OutboxTableProbe(context).total()).isZero();
+		});
+	}
+
 }

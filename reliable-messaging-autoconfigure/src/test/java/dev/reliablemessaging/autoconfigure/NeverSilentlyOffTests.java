@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The starter is never silently off, nor silently somewhere else: an annotated bean behind an interface-typed
- * {@code @Bean} method still stops a start-up that cannot serve it, and a deployment whose name server is missing
- * does not publish into an embedded broker of its own.
+ * {@code @Bean} method still stops a start-up that cannot serve it, a deployment whose name server is missing does
+ * not publish into an embedded broker of its own, and a topic missing on a cluster that creates none stops start-up
+ * instead of leaving rows unsent for ever.
  */
 class NeverSilentlyOffTests {
 
@@ -49,6 +50,22 @@ class NeverSilentlyOffTests {
 				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 					.hasMessageContaining("reliable-messaging.rocketmq.name-server")
 					.hasMessageContaining("reliable-messaging.rocketmq.embedded.enabled");
+			});
+	}
+
+	@Test
+	void aTopicMissingOnBrokersThatCreateNoneStopsStartUpNamingItAndTheCommand() {
+		String topic = TestContexts.uniqueTopic("never-created");
+		// the shared broker creates no topics, and a name server given by property is a production cluster
+		TestContexts.runner()
+			.withPropertyValues("reliable-messaging.rocketmq.name-server=" + SharedBroker.nameServer(),
+					"reliable-messaging.rocketmq.topics=" + topic)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+					.hasMessageContaining(topic)
+					.hasMessageContaining("autoCreateTopicEnable=false")
+					.hasMessageContaining("mqadmin updateTopic -n " + SharedBroker.nameServer());
 			});
 	}
 

@@ -68,11 +68,12 @@ final class ParkedMessages {
 	 * message that joins it never cross.
 	 */
 	boolean holds(String consumerGroup, String key) {
-		if (!anyParked(consumerGroup, key)) {
+		if (!anyParked(consumerGroup, key, "")) {
 			return false;
 		}
 		lock(consumerGroup, key);
-		return anyParked(consumerGroup, key);
+		// a locking read: it sees what committed meanwhile, also where the first read fixed a snapshot (MySQL)
+		return anyParked(consumerGroup, key, " FOR UPDATE");
 	}
 
 	/**
@@ -130,9 +131,9 @@ final class ParkedMessages {
 		return (count != null) ? count : 0;
 	}
 
-	private boolean anyParked(String consumerGroup, String key) {
+	private boolean anyParked(String consumerGroup, String key, String locking) {
 		return !this.jdbc.queryForList("SELECT 1 FROM " + this.table
-				+ " WHERE consumer_group = ? AND ordering_key = ? LIMIT 1", consumerGroup, key)
+				+ " WHERE consumer_group = ? AND ordering_key = ? LIMIT 1" + locking, consumerGroup, key)
 			.isEmpty();
 	}
 

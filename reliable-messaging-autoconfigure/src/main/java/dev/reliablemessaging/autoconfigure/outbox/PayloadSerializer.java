@@ -37,6 +37,11 @@ final class PayloadSerializer {
 		if (this.codec != null) {
 			body = this.codec.encode(topic, body);
 		}
+		if (body.length == 0) {
+			// the broker refuses an empty body as illegal: the row could never be sent
+			throw new ReliableMessagingException("The payload of a message to topic '" + topic + "' is empty; RocketMQ "
+					+ "refuses a message without a body. Send at least one byte (for example a JSON value).");
+		}
 		if (body.length > this.maxBodySize) {
 			throw new ReliableMessagingException("The payload of a message to topic '" + topic + "' is " + body.length
 					+ " bytes, over the limit of " + this.maxBodySize

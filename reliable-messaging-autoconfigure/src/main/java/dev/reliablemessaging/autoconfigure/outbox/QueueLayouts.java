@@ -91,7 +91,8 @@ final class QueueLayouts {
 	 * the topic's row of the ordering-lock table, so every relay ends up with the same layout.
 	 */
 	private List<MessageQueue> recordFirstSight(String topic, List<MessageQueue> routed) {
-		return this.database.inTransaction(() -> {
+		// durable: a layout a crash undid could be recorded again from another route, moving keys
+		return this.database.inDurableTransaction(() -> {
 			this.database.jdbc().update(this.firstSightLock, LockKeys.of("layout", topic));
 			List<MessageQueue> recorded = load(topic);
 			if (!recorded.isEmpty()) {

@@ -90,6 +90,14 @@ final class RelayDatabase {
 		});
 	}
 
+	/**
+	 * Runs work in a transaction of the relay's own with the database's full durability, for what a crash must not
+	 * undo (a topic's queue layout: keys would move).
+	 */
+	<T> T inDurableTransaction(Supplier<T> work) {
+		return this.transaction.execute((status) -> work.get());
+	}
+
 	void inTransaction(Runnable work) {
 		inTransaction(() -> {
 			work.run();

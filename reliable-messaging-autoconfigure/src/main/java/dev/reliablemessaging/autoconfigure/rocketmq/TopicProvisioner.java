@@ -24,8 +24,9 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * operator would; a topic the application publishes to without declaring it is created on its first send.</li>
  * <li>On a cluster whose brokers create topics on first use ({@code autoCreateTopicEnable=true}) it creates them the
  * same way, so that their routes exist at once.</li>
- * <li>On a production cluster, where brokers create nothing, a missing topic stops start-up with a message that
- * names it and the command that creates it: nothing would ever be sent to it or received from it.</li>
+ * <li>On a production cluster, where brokers create nothing, a topic that still has no route after a few seconds (a
+ * cluster electing its master routes nothing meanwhile) stops start-up with a message that names it and the command
+ * that creates it: nothing would ever be sent to it or received from it.</li>
  * </ul>
  * A cluster whose name server knows no broker at start-up cannot say; then the topics are checked when the relay
  * first sends (a missing topic keeps its rows waiting, visible in health).
@@ -75,6 +76,11 @@ public final class TopicProvisioner implements SmartInitializingSingleton {
 		}
 		if (this.embedded || brokersCreateTopics(masters)) {
 			missing.forEach((topic) -> create(topic, masters));
+			return;
+		}
+		// a cluster that is electing a master, or being provisioned as the application starts, routes them shortly
+		missing = missingAfter(missing, ROUTE_WAIT);
+		if (missing.isEmpty()) {
 			return;
 		}
 		throw new IllegalStateException("Topics " + missing + " do not exist on the brokers of "
@@ -139,6 +145,23 @@ public final class TopicProvisioner implements SmartInitializingSingleton {
 				throw new IllegalStateException("Interrupted while creating topic '" + topic + "'", ex);
 			}
 		}
+	}
+
+	/** The topics of {@code topics} that still have no route after {@code wait}. */
+	private List<String> missingAfter(List<String> topics, Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		List<String> missing = topics;
+		while (!missing.isEmpty() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return missing;
+			}
+			missing = missing.stream().filter((topic) -> !routable(topic)).toList();
+		}
+		return missing;
 	}
 
 	/** Whether the brokers create topics on first use: their configuration says so, or their template topic routes. */

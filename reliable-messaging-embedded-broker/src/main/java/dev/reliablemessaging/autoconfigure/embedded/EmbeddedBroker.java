@@ -111,6 +111,12 @@ final class EmbeddedBroker {
 				if (!broker.initialize()) {
 					throw new IllegalStateException("initialize() returned false");
 				}
+				this.settings.topics().forEach((topic, queues) -> {
+					if (broker.getTopicConfigManager().selectTopicConfig(topic) == null) {
+						broker.getTopicConfigManager()
+							.updateTopicConfig(new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE));
+					}
+				});
 				broker.start();
 				BrokerAccess.createUsersAndGrants(broker, this.settings);
 			}

@@ -30,11 +30,12 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * @param grants when RocketMQ's authorization is on: per access key, what the user may do, as
  * {@code "Topic:orders=PUB,SUB"} or {@code "Group:warehouse=SUB"} ({@code *} and a trailing {@code *} match any and a
  * prefix); empty for authorization off
+ * @param topics topics (name to queue count) every broker has before it first registers with the name server
  */
 public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType, int nameServerPort, List<Integer> brokerPorts,
 		String brokerName, Consumer<MessageStoreConfig> storeCustomizer, Map<String, String> users, boolean tlsOnly,
 		String brokerBindHost, long brokerId, int brokerGroups, boolean controllerMode,
-		int controllerPort, boolean autoCreateTopics, Map<String, List<String>> grants) {
+		int controllerPort, boolean autoCreateTopics, Map<String, List<String>> grants, Map<String, Integer> topics) {
 
 	private static final String LOOPBACK = "127.0.0.1";
 
@@ -42,28 +43,29 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 		brokerPorts = List.copyOf(brokerPorts);
 		users = Map.copyOf(users);
 		grants = Map.copyOf(grants);
+		topics = Map.copyOf(topics);
 	}
 
 	public static EmbeddedBrokerSettings of(Path storeDir) {
 		return new EmbeddedBrokerSettings(storeDir, FlushDiskType.SYNC_FLUSH, 0, List.of(), "embedded-broker", (store) -> {
-		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false, 0, false, Map.of());
+		}, Map.of(), false, LOOPBACK, MixAll.MASTER_ID, 1, false, 0, false, Map.of(), Map.of());
 	}
 
 	public EmbeddedBrokerSettings withFlushDiskType(FlushDiskType type) {
 		return new EmbeddedBrokerSettings(this.storeDir, type, this.nameServerPort, this.brokerPorts, this.brokerName,
-				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
+				this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	public EmbeddedBrokerSettings withStoreCustomizer(Consumer<MessageStoreConfig> customizer) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
+				this.brokerName, customizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	/** Turns on RocketMQ's authentication with these users (access key to secret key). */
 	public EmbeddedBrokerSettings withUsers(Map<String, String> users) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, users, this.tlsOnly, this.brokerBindHost,
-				this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
+				this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	/**
@@ -72,13 +74,13 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withBrokerBindHost(String host) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, host, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	/** Makes this broker a slave (id 1 and up) of the master with the same name; set its role with the store. */
 	public EmbeddedBrokerSettings withBrokerId(long id) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, id, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	/**
@@ -91,7 +93,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 		}
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				groups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
+				groups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	/**
@@ -102,7 +104,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	public EmbeddedBrokerSettings withControllerMode() {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				this.brokerGroups, true, this.controllerPort, this.autoCreateTopics, this.grants);
+				this.brokerGroups, true, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	/**
@@ -113,7 +115,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	public EmbeddedBrokerSettings withPorts(int nameServer, List<Integer> brokers, int controller) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, nameServer, brokers,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				this.brokerGroups, this.controllerMode, controller, this.autoCreateTopics, this.grants);
+				this.brokerGroups, this.controllerMode, controller, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 	/**
@@ -123,7 +125,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	public EmbeddedBrokerSettings withAutoCreateTopics(boolean autoCreate) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				this.brokerGroups, this.controllerMode, this.controllerPort, autoCreate, this.grants);
+				this.brokerGroups, this.controllerMode, this.controllerPort, autoCreate, this.grants, this.topics);
 	}
 
 	/**
@@ -133,7 +135,18 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	public EmbeddedBrokerSettings withGrants(Map<String, List<String>> grants) {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
 				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
-				this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, grants);
+				this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, grants, this.topics);
+	}
+
+	/**
+	 * Gives every broker these topics (name to queue count) before it first registers with the name server, as a
+	 * broker restarting on a provisioned store has them: clients never see it without them. In controller mode every
+	 * replica has them, so whichever is elected does.
+	 */
+	public EmbeddedBrokerSettings withTopics(Map<String, Integer> topics) {
+		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
+				this.brokerName, this.storeCustomizer, this.users, this.tlsOnly, this.brokerBindHost, this.brokerId,
+				this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, topics);
 	}
 
 	/** The port of the {@code index}th broker of {@link EmbeddedRocketMq#brokerNames()}, 0 for a free one. */
@@ -147,7 +160,7 @@ public record EmbeddedBrokerSettings(Path storeDir, FlushDiskType flushDiskType,
 	 */
 	public EmbeddedBrokerSettings withTlsOnly() {
 		return new EmbeddedBrokerSettings(this.storeDir, this.flushDiskType, this.nameServerPort, this.brokerPorts,
-				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants);
+				this.brokerName, this.storeCustomizer, this.users, true, this.brokerBindHost, this.brokerId, this.brokerGroups, this.controllerMode, this.controllerPort, this.autoCreateTopics, this.grants, this.topics);
 	}
 
 }
