@@ -35,6 +35,11 @@ final class CuttableProxy implements AutoCloseable {
 		acceptor.start();
 	}
 
+	/** The port it listens on. */
+	int port() {
+		return this.server.getLocalPort();
+	}
+
 	static InetAddress loopback(int last) throws IOException {
 		return InetAddress.getByAddress(new byte[] { 127, 0, 0, (byte) last });
 	}

@@ -53,7 +53,18 @@ enum Fault {
 
 	INSTANCE_KILLED("two service instances: kill -9 of one instance with rows leased and handlers running",
 			new Setup(Topology.SINGLE, 2, Duration.ofMillis(100)), (rig) -> rig.services().get(1).kill(),
-			(rig) -> rig.services().get(1).start());
+			(rig) -> rig.services().get(1).start()),
+
+	NAME_SERVER_BLACK_HOLED("the name server black-holed (connections dropped, new ones never answered) while the "
+			+ "relay sends ordered and unordered rows, then restored", Setup.PLAIN, Duration.ofSeconds(20),
+			(rig) -> rig.rocketMq().blackHoleNameServer(), (rig) -> rig.rocketMq().restoreNameServer()),
+
+	ORDERLY_POISON("an orderly listener with a poison message on one key: parked until the bug is fixed and an "
+			+ "operator releases the key", Setup.PLAIN, Duration.ofSeconds(15), Rig::poisonOneKey,
+			Rig::releasePoisonedKey);
+
+	/** The SKU of the order whose status history the orderly listener cannot apply. */
+	static final String POISON_SKU = "poison-pill";
 
 	private final String description;
 
@@ -112,11 +123,24 @@ enum Fault {
 	}
 
 	/** What a fault acts on. */
-	record Rig(RocketMqProcesses rocketMq, List<OrderServiceProcess> services, FaultDatabase database) {
+	record Rig(RocketMqProcesses rocketMq, List<OrderServiceProcess> services, FaultDatabase database,
+			OrderLoad load) {
 
 		/** The first instance of the service. */
 		OrderServiceProcess service() {
 			return this.services.get(0);
+		}
+
+		/** Places an order whose status history cannot be applied, among the load's. */
+		void poisonOneKey() throws Exception {
+			this.database.poisonHistoryOf(POISON_SKU);
+			this.load.placeOne(service(), POISON_SKU);
+		}
+
+		/** Fixes the history's bug and releases every key the orderly listener parked, as an operator would. */
+		void releasePoisonedKey() throws Exception {
+			this.database.cure();
+			service().releaseParkedKeys("order-history");
 		}
 
 	}

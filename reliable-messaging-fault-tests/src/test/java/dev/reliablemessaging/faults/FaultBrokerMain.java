@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedBrokerSettings;
 import dev.reliablemessaging.autoconfigure.embedded.EmbeddedRocketMq;
@@ -16,8 +19,9 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * {@code FaultBrokerMain <topology> <process> <store dir> <name server port> <broker ports> <controller port>
  * <bind host> <topics>}. The process is {@code namesrv} (with the controller in controller mode), {@code master} or
  * {@code slave} of the SYNC_MASTER topology, or else a broker's name as {@link EmbeddedRocketMq#brokerNames()} gives
- * it; broker ports (all of the topology's, in its order) and topics are comma-separated. A broker
- * creates the topics with four queues. Prints {@code READY} once it serves.
+ * it; broker ports (all of the topology's, in its order) and topics are comma-separated. The brokers create no topics
+ * on their own, as in production: each starts with the topics (four queues each) already provisioned, as on a store
+ * an operator prepared, so no client ever sees it without them. Prints {@code READY} once it serves.
  */
 public final class FaultBrokerMain {
 
@@ -34,18 +38,18 @@ public final class FaultBrokerMain {
 			// the SYNC_MASTER and its slave are each the only broker of their own settings
 			brokerPorts = List.of(brokerPorts.get(process.equals("slave") ? 1 : 0));
 		}
+		Map<String, Integer> topics = Arrays.stream(args[7].split(","))
+			.collect(Collectors.toMap(Function.identity(), (topic) -> 4));
 		EmbeddedBrokerSettings settings = settings(topology, process, Path.of(args[2]))
 			.withPorts(Integer.parseInt(args[3]), brokerPorts, Integer.parseInt(args[5]))
-			.withBrokerBindHost(args[6]);
+			.withBrokerBindHost(args[6])
+			.withTopics(topics);
 		EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(settings);
 		if (process.equals(NAME_SERVER)) {
 			rocketMq.startNameServer();
 		}
 		else {
 			rocketMq.startBroker(brokerName(topology, process));
-			for (String topic : args[7].split(",")) {
-				rocketMq.createTopic(topic, 4);
-			}
 		}
 		System.out.println("READY");
 		System.out.flush();

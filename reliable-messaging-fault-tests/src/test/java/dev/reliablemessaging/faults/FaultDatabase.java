@@ -114,6 +114,27 @@ final class FaultDatabase implements AutoCloseable {
 		return count("SELECT COUNT(*) FROM rm_outbox WHERE status <> 'SENT'");
 	}
 
+	/**
+	 * From the first outbox row sent after {@code after} to the last sent of the rows written before it, in seconds
+	 * (0 when none waited): how long the relay took to drain its backlog once the broker answered again.
+	 */
+	double relayDrainAfter(Instant after) throws SQLException {
+		try (Connection connection = connect(this.name);
+				PreparedStatement query = connection.prepareStatement("""
+						WITH mended AS (SELECT to_timestamp(? / 1000.0) AT TIME ZONE 'UTC' AS at)
+						SELECT EXTRACT(EPOCH FROM (
+						    (SELECT MAX(o.sent_at) FROM rm_outbox o, mended m WHERE o.created_at < m.at)
+						  - (SELECT MIN(o.sent_at) FROM rm_outbox o, mended m WHERE o.sent_at > m.at)))
+						""")) {
+			query.setLong(1, after.toEpochMilli());
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				double seconds = rs.getDouble(1);
+				return rs.wasNull() ? 0 : Math.max(0, seconds);
+			}
+		}
+	}
+
 	long deadRows() throws SQLException {
 		return count("SELECT COUNT(*) FROM rm_outbox WHERE status = 'DEAD'");
 	}
@@ -151,6 +172,50 @@ final class FaultDatabase implements AutoCloseable {
 			}
 		}
 		return new History(outOfOrder, incomplete, twice);
+	}
+
+	/** When the first of these orders was decided after {@code after}, or {@code null}. */
+	Instant firstDecidedAfter(Collection<String> orderIds, Instant after) throws SQLException {
+		try (Connection connection = connect(this.name);
+				PreparedStatement query = connection.prepareStatement(
+						"SELECT MIN(decided_at) FROM stock_decisions WHERE order_id = ANY (?) AND decided_at > ?")) {
+			query.setArray(1, connection.createArrayOf("varchar", orderIds.toArray()));
+			query.setTimestamp(2, java.sql.Timestamp.from(after));
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				java.sql.Timestamp first = rs.getTimestamp(1);
+				return (first != null) ? first.toInstant() : null;
+			}
+		}
+	}
+
+	/**
+	 * Makes the order history refuse every change of orders of the given SKU until {@link #cure()}, as a handler bug
+	 * or a constraint that one order's data violates would: an orderly listener parks the order's changes.
+	 */
+	void poisonHistoryOf(String sku) throws SQLException {
+		try (Connection connection = connect(this.name); java.sql.Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS fault_poison (sku VARCHAR(64) PRIMARY KEY)");
+			statement.execute("INSERT INTO fault_poison (sku) VALUES ('" + sku + "') ON CONFLICT DO NOTHING");
+			statement.execute("""
+					CREATE OR REPLACE FUNCTION fault_poisoned_history() RETURNS trigger AS $$
+					BEGIN
+					  IF EXISTS (SELECT 1 FROM orders o JOIN fault_poison p ON p.sku = o.sku WHERE o.id = NEW.order_id) THEN
+					    RAISE EXCEPTION 'the history of order % is poisoned', NEW.order_id;
+					  END IF;
+					  RETURN NEW;
+					END $$ LANGUAGE plpgsql""");
+			statement.execute("DROP TRIGGER IF EXISTS fault_poisoned_history ON order_history");
+			statement.execute("CREATE TRIGGER fault_poisoned_history BEFORE INSERT ON order_history FOR EACH ROW "
+					+ "EXECUTE FUNCTION fault_poisoned_history()");
+		}
+	}
+
+	/** Lets the order history take every change again (the handler's bug is fixed). */
+	void cure() throws SQLException {
+		try (Connection connection = connect(this.name); java.sql.Statement statement = connection.createStatement()) {
+			statement.execute("DELETE FROM fault_poison");
+		}
 	}
 
 	/** The longest time between two consecutive decisions on these orders, in seconds. */

@@ -66,10 +66,15 @@ final class FaultEnvironment implements AutoCloseable {
 		try {
 			for (int i = 1; i <= setup.instances(); i++) {
 				services.add(new OrderServiceProcess(sampleJar, directory, i, freePort(), database.name(),
-						rocketMq.nameServerAddress(), setup.handlerTime()));
+						rocketMq.serviceNameServerAddress(), setup.handlerTime()));
 			}
 			rocketMq.startNameServer();
 			rocketMq.launchStopped();
+			if (setup.topology() == RocketMqProcesses.Topology.CONTROLLER) {
+				// as an operator deploys a service on a cluster that has a master, not onto one still electing it
+				rocketMq.awaitLaunched();
+				rocketMq.awaitRunningMaster(Duration.ofSeconds(60));
+			}
 			services.forEach(OrderServiceProcess::launch);
 			rocketMq.awaitLaunched();
 			services.forEach(OrderServiceProcess::awaitReady);
@@ -81,8 +86,8 @@ final class FaultEnvironment implements AutoCloseable {
 		}
 	}
 
-	Fault.Rig rig() {
-		return new Fault.Rig(this.rocketMq, this.services, this.database);
+	Fault.Rig rig(OrderLoad load) {
+		return new Fault.Rig(this.rocketMq, this.services, this.database, load);
 	}
 
 	/**
@@ -151,11 +156,11 @@ final class FaultEnvironment implements AutoCloseable {
 						this.services.stream().mapToLong(OrderServiceProcess::duplicatesAbsorbed).sum(),
 						pendingAtFaultEnd, this.database.outboxNotSent(), this.database.deadRows(),
 						this.rocketMq.deadLettered("warehouse") + this.rocketMq.deadLettered("order-history"),
-						this.rocketMq.unconsumed("warehouse")),
+						this.rocketMq.unconsumed("warehouse"), this.database.relayDrainAfter(recoveredAt)),
 				result(scenario, "naive", load.acceptedByNaive, recoveredAt, -1, -1, -1, -1,
 						this.rocketMq.deadLettered("warehouse-naive")
 								+ this.rocketMq.deadLettered("order-history-naive"),
-						this.rocketMq.unconsumed("warehouse-naive")) };
+						this.rocketMq.unconsumed("warehouse-naive"), -1) };
 	}
 
 	/**
@@ -164,7 +169,7 @@ final class FaultEnvironment implements AutoCloseable {
 	 */
 	private ScenarioResult result(String scenario, String variant, Map<String, Instant> accepted, Instant recoveredAt,
 			long duplicates, long pendingAtFaultEnd, long outboxNotSent, long deadRows, long deadLettered,
-			long unconsumed) throws Exception {
+			long unconsumed, double relayDrain) throws Exception {
 		Decisions all = this.database.decisions(accepted.keySet());
 		if (all.decided() < accepted.size()) {
 			System.out.println(scenario + ", " + variant + ": undecided orders, for example "
@@ -178,9 +183,14 @@ final class FaultEnvironment implements AutoCloseable {
 		Instant backlogCleared = this.database.decisions(beforeRecovery).lastDecidedAt();
 		double drain = (all.decided() < accepted.size() || backlogCleared == null) ? -1
 				: Math.max(0, Duration.between(recoveredAt, backlogCleared).toMillis()) / 1000.0;
+		// from the first decision after the mending (the first message through again) to the end of the backlog
+		Instant firstThrough = this.database.firstDecidedAfter(accepted.keySet(), recoveredAt);
+		double answerDrain = (drain < 0 || firstThrough == null) ? -1
+				: Math.max(0, Duration.between(firstThrough, backlogCleared).toMillis()) / 1000.0;
 		return new ScenarioResult(scenario, variant, accepted.size(), all.decided(), all.decidedTwice(), duplicates,
 				pendingAtFaultEnd, outboxNotSent, deadRows, deadLettered, unconsumed,
-				this.database.history(accepted.keySet()), this.database.longestGap(accepted.keySet()), drain);
+				this.database.history(accepted.keySet()), this.database.longestGap(accepted.keySet()), drain,
+				answerDrain, relayDrain);
 	}
 
 	@Override

@@ -75,18 +75,23 @@ class FaultSuiteTests {
 				load.start(ORDERS_PER_SECOND);
 				ChildProcess.pause(BEFORE_FAULT.toMillis());
 				phase(fault, "load running", began);
-				fault.inject(environment.rig());
+				fault.inject(environment.rig(load));
 				phase(fault, "fault injected", began);
 				ChildProcess.pause(fault.duration().toMillis());
 				pendingAtFaultEnd = environment.database.pendingAfterFailedAttempt();
 				phase(fault, "fault lasted", began);
-				fault.recover(environment.rig());
+				fault.recover(environment.rig(load));
 				recoveredAt = Instant.now();
 				phase(fault, "fault mended", began);
 				ChildProcess.pause(AFTER_RECOVERY.toMillis());
 			}
 			phase(fault, "load and fault done", began);
-			check(environment.results(fault.description(), load, recoveredAt, pendingAtFaultEnd), true);
+			ScenarioResult[] outcome = environment.results(fault.description(), load, recoveredAt, pendingAtFaultEnd);
+			check(outcome, true);
+			if (fault == Fault.NAME_SERVER_BLACK_HOLED) {
+				assertThat(outcome[0].drainSeconds()).as("seconds until every row was sent after the name server returned")
+					.isBetween(0.0, 60.0);
+			}
 			phase(fault, "settled and counted", began);
 		}
 		finally {
@@ -122,9 +127,9 @@ class FaultSuiteTests {
 					ChildProcess.pause(5_000 + random.nextInt(10_000));
 					Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
 					try {
-						fault.inject(environment.rig());
+						fault.inject(environment.rig(load));
 						ChildProcess.pause(1_000 + random.nextInt(4_000));
-						fault.recover(environment.rig());
+						fault.recover(environment.rig(load));
 					}
 					catch (RocketMqProcesses.NoMasterElected ex) {
 						// a replica not back in the in-sync set yet: the group cannot fail over until it is

@@ -66,6 +66,21 @@ final class OrderLoad implements AutoCloseable {
 		}, 0, period, TimeUnit.MICROSECONDS);
 	}
 
+	/** Places one order on the starter's endpoint and waits for the answer; it counts like the load's. */
+	void placeOne(OrderServiceProcess service, String sku) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(service.uri("/orders"))
+			.timeout(Duration.ofSeconds(5))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"" + sku + "\",\"quantity\":1}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		Matcher id = ID.matcher(response.body());
+		if (response.statusCode() != 201 || !id.find()) {
+			throw new IllegalStateException("The order of " + sku + " was not accepted: " + response.statusCode() + " "
+					+ response.body());
+		}
+		this.acceptedByStarter.put(id.group(1), Instant.now());
+	}
+
 	private void place(OrderServiceProcess service, String path, String sku, Map<String, Instant> accepted) {
 		HttpRequest request = HttpRequest.newBuilder(service.uri(path))
 			.timeout(Duration.ofSeconds(5))

@@ -4,8 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,6 +24,9 @@ final class OrderServiceProcess {
 	private static final Pattern DUPLICATE_LINE = Pattern.compile("was already processed by warehouse\\b");
 
 	private final ChildProcess process;
+
+	/** The ordering key of each parked key in the endpoint's answer. */
+	private static final Pattern PARKED_KEY = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"");
 
 	private final int port;
 
@@ -43,7 +48,10 @@ final class OrderServiceProcess {
 				"--reliable-messaging.rocketmq.send-timeout=2s", "--reliable-messaging.relay.poll-interval=200ms", "--reliable-messaging.relay.backoff.initial=200ms",
 				// three refusals make a row DEAD: an outage of any length must not
 				"--reliable-messaging.relay.backoff.max=2s", "--reliable-messaging.relay.max-attempts=3",
-				"--reliable-messaging.consumer.shutdown-wait=1s", "--warehouse.processing-time=" + processingTime.toMillis() + "ms",
+				// sent rows are kept, so that the report can tell the relay's drain from the consumers'
+				"--reliable-messaging.relay.retention=1h", "--reliable-messaging.consumer.shutdown-wait=1s", "--warehouse.processing-time=" + processingTime.toMillis() + "ms",
+				// an order history the listener cannot apply is parked after three failures (1 + 2 + 4 s)
+				"--reliable-messaging.consumer.orderly.park-after-failures=3",
 				"--logging.level.dev.reliablemessaging.autoconfigure.consumer.ReliableMessageHandler=DEBUG");
 		Map<String, String> environment = Map.of("PGDATABASE", database, "PGHOST", FaultDatabase.host(), "PGPORT",
 				String.valueOf(FaultDatabase.port()), "PGUSER", FaultDatabase.user(), "PGPASSWORD",
@@ -93,6 +101,45 @@ final class OrderServiceProcess {
 
 	URI uri(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	/**
+	 * Releases every key the orderly listener of the group parked, through the {@code reliablemessaging} endpoint as
+	 * the sample's operator, once one is parked; fails when a release leaves a key parked.
+	 */
+	void releaseParkedKeys(String group) throws Exception {
+		String credentials = Base64.getEncoder()
+			.encodeToString("operator:operator-password".getBytes(StandardCharsets.UTF_8));
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		List<String> keys;
+		do {
+			HttpResponse<String> parked = this.http.send(HttpRequest.newBuilder(uri("/actuator/reliablemessaging/parked"))
+				.header("Authorization", "Basic " + credentials)
+				.timeout(Duration.ofSeconds(15))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			keys = PARKED_KEY.matcher(parked.body()).results().map((match) -> match.group(1)).toList();
+			if (keys.isEmpty()) {
+				ChildProcess.pause(500);
+			}
+		}
+		while (keys.isEmpty() && System.nanoTime() < deadline);
+		if (keys.isEmpty()) {
+			throw new IllegalStateException("No key of group " + group + " was parked within 60 s");
+		}
+		for (String key : keys) {
+			HttpResponse<String> released = this.http.send(HttpRequest.newBuilder(uri("/actuator/reliablemessaging/parked"))
+				.header("Authorization", "Basic " + credentials)
+				.header("Content-Type", "application/json")
+				.timeout(Duration.ofSeconds(60))
+				.POST(HttpRequest.BodyPublishers
+					.ofString("{\"group\":\"" + group + "\",\"key\":\"" + key + "\",\"action\":\"release\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			if (released.statusCode() != 200 || !released.body().contains("\"free\":true")) {
+				throw new IllegalStateException("Releasing parked key " + key + " failed: " + released.statusCode() + " "
+						+ released.body());
+			}
+			System.out.println("Released parked key " + key + ": " + released.body());
+		}
 	}
 
 	/** Whether the health endpoint answers at all, up or down. */

@@ -68,6 +68,9 @@ final class RocketMqProcesses {
 
 	private final List<CuttableProxy> proxies = new ArrayList<>();
 
+	/** Between the services and the name server, so that a fault can black-hole it while the brokers stay reachable. */
+	private final CuttableProxy nameServerProxy;
+
 	/** Waits for the brokers launched and not yet awaited. */
 	private final List<Runnable> launched = new ArrayList<>();
 
@@ -80,6 +83,7 @@ final class RocketMqProcesses {
 		this.nameServerPort = ports.get(0);
 		this.controllerAddress = "127.0.0.1:" + ports.get(1);
 		this.brokerPorts = List.copyOf(ports.subList(2, 2 + topology.brokers.size()));
+		this.nameServerProxy = nameServerProxy(ports);
 		Path store = directory.resolve("rocketmq");
 		String main = FaultBrokerMain.class.getName();
 		String brokerPorts = this.brokerPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
@@ -97,6 +101,27 @@ final class RocketMqProcesses {
 							BROKER_HOST, topicList),
 					Map.of(), directory.resolve(file + ".log")));
 		}
+	}
+
+	/**
+	 * A proxy in front of the name server on a port of its own, away from the ports chosen for the processes (they
+	 * are free until the processes bind them, so the system could hand one of them out again).
+	 */
+	private CuttableProxy nameServerProxy(List<Integer> ports) {
+		try {
+			for (int attempt = 0; attempt < 20; attempt++) {
+				CuttableProxy proxy = new CuttableProxy(new InetSocketAddress(CuttableProxy.loopback(1), 0),
+						new InetSocketAddress(CuttableProxy.loopback(1), this.nameServerPort));
+				if (ports.stream().allMatch((port) -> Math.abs(port - proxy.port()) > 2)) {
+					return proxy;
+				}
+				proxy.close();
+			}
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		throw new IllegalStateException("No port for the name server's proxy away from " + ports);
 	}
 
 	/** Starts the name server (in controller mode with the controller) and the proxies in front of the brokers. */
@@ -245,9 +270,29 @@ final class RocketMqProcesses {
 		return "127.0.0.1:" + this.nameServerPort;
 	}
 
+	/** The name server as the services reach it: through a proxy a fault can black-hole. */
+	String serviceNameServerAddress() {
+		return "127.0.0.1:" + this.nameServerProxy.port();
+	}
+
+	/** Black-holes the name server for the services (open connections dropped, new ones never answered). */
+	void blackHoleNameServer() {
+		this.nameServerProxy.cut();
+	}
+
+	void restoreNameServer() {
+		this.nameServerProxy.restore();
+	}
+
 	void stop() {
 		this.brokers.forEach(ChildProcess::stop);
 		this.nameServer.stop();
+		try {
+			this.nameServerProxy.close();
+		}
+		catch (IOException ex) {
+			// closed already
+		}
 		for (CuttableProxy proxy : this.proxies) {
 			try {
 				proxy.close();

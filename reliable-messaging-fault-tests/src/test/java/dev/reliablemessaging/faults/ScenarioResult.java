@@ -19,10 +19,15 @@ import dev.reliablemessaging.faults.FaultDatabase.History;
  * @param history how the orderly listener applied the accepted orders' status changes
  * @param longestGapSeconds the longest time between two consecutive decisions while the scenario ran
  * @param drainSeconds from the end of the fault until every accepted order was decided ({@code -1}: never)
+ * @param answerDrainSeconds from the first decision after the end of the fault (the broker answers again) until
+ * every order accepted before it was decided ({@code -1}: never)
+ * @param relayDrainSeconds the relay's part of it: from the first outbox row sent after the end of the fault until
+ * the last row written before it was sent ({@code -1}: no outbox)
  */
 record ScenarioResult(String scenario, String variant, long accepted, long delivered, long twice,
 		long duplicatesAbsorbed, long retryingAtFaultEnd, long outboxNotSent, long deadRows, long deadLettered,
-		long unconsumed, History history, double longestGapSeconds, double drainSeconds) {
+		long unconsumed, History history, double longestGapSeconds, double drainSeconds, double answerDrainSeconds,
+		double relayDrainSeconds) {
 
 	long lost() {
 		return this.accepted - this.delivered;
@@ -32,19 +37,24 @@ record ScenarioResult(String scenario, String variant, long accepted, long deliv
 		StringBuilder table = new StringBuilder("| scenario | variant | accepted | delivered | lost | applied twice "
 				+ "| duplicates absorbed | retrying at fault end | outbox not SENT after | dead rows | in DLQ "
 				+ "| unconsumed in broker | out of order | history incomplete | history twice | longest gap "
-				+ "| drain after recovery |\n"
-				+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+				+ "| drain after recovery | drain after the broker answers | of which the relay's |\n"
+				+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (ScenarioResult result : results) {
 			table.append(String.format(Locale.ROOT,
-					"| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %d | %s | %d | %d | %d | %.1f s | %s |%n",
+					"| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %d | %s | %d | %d | %d | %.1f s | %s | %s | %s |%n",
 					result.scenario(), result.variant(), result.accepted(), result.delivered(), result.lost(),
 					result.twice(), orNone(result.duplicatesAbsorbed()), orNone(result.retryingAtFaultEnd()),
 					orNone(result.outboxNotSent()), orNone(result.deadRows()), result.deadLettered(),
 					orNone(result.unconsumed()), result.history().outOfOrder(), result.history().incomplete(),
 					result.history().twice(), result.longestGapSeconds(),
-					(result.drainSeconds() < 0) ? "never" : String.format(Locale.ROOT, "%.1f s", result.drainSeconds())));
+					seconds(result.drainSeconds()), seconds(result.answerDrainSeconds()),
+					(result.relayDrainSeconds() < 0) ? "n/a" : seconds(result.relayDrainSeconds())));
 		}
 		return table.toString();
+	}
+
+	private static String seconds(double value) {
+		return (value < 0) ? "never" : String.format(Locale.ROOT, "%.1f s", value);
 	}
 
 	private static String orNone(long value) {
